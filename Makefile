@@ -1,0 +1,41 @@
+# The two commands: `make dev` (everything on one machine) and `make test` (the suite).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install dev test lint format eval bench-leads bench-webhooks clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+dev: install
+	$(VENV)/bin/outreach dev
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+eval: install
+	$(PY) -m outreach.classify.evaluate
+
+bench-leads: install
+	$(PY) bench/leads.py
+
+bench-webhooks: install
+	$(PY) bench/webhooks.py
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache .ruff_cache

@@ -1,0 +1,169 @@
+"""Thin database activities of the lead workflow, and the campaign broadcast."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlmodel import col, select
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from activities.email import add_suppression
+from outreach.config import Settings
+from outreach.contracts import LeadSignal, LeadTransition, Plan, TouchSent
+from outreach.db import Database
+from outreach.events import publish_events, record_event
+from outreach.models import TERMINAL_LEAD_STATUSES, ChannelTouch, Lead, Send, utcnow
+from outreach.payloads import lead_payload, send_payload, touch_payload
+from outreach.plans import load_plan
+from outreach.temporal import lead_workflow_id
+
+log = logging.getLogger("outreach.activities.leads")
+
+# Which endings may replace which: a reply or an unsubscribe after the sequence ended is
+# still recorded; nothing replaces an unsubscribe.
+_CAN_END_FROM = {
+    "completed": {"queued", "active", "paused"},
+    "stopped": {"queued", "active", "paused"},
+    "replied": {"queued", "active", "paused", "completed", "stopped"},
+    "bounced": {"queued", "active", "paused", "completed", "stopped"},
+    "unsubscribed": {"queued", "active", "paused", "completed", "stopped", "replied",
+                     "bounced"},
+}
+
+
+class LeadActivities:
+    def __init__(self, db: Database, settings: Settings, client: Client) -> None:
+        self.db = db
+        self.settings = settings
+        self.client = client
+
+    async def _publish(self, event_ids: list[str]) -> None:
+        await publish_events(self.db, self.client, self.settings.webhook_task_queue, event_ids)
+
+    @activity.defn(name="load_plan")
+    async def load_plan(self, lead_id: str) -> Plan:
+        async with self.db.session() as s:
+            lead = await s.get(Lead, lead_id)
+            if lead is None:
+                return Plan(lead_status="stopped", campaign_status="archived", timezone="UTC",
+                            window=None)
+            return await load_plan(s, lead)
+
+    @activity.defn(name="publish_events")
+    async def publish(self, event_ids: list[str]) -> None:
+        await self._publish(event_ids)
+
+    @activity.defn(name="transition_lead")
+    async def transition_lead(self, change: LeadTransition, events: list[str]) -> str:
+        """Apply a status change the workflow decided; return the lead's status after it.
+        `paused` with reason `send_failed` also reports the failed send (`send.failed`)."""
+        events = list(events)
+        async with self.db.session() as s:
+            lead = await s.get(Lead, change.lead_id)
+            if lead is None:
+                return "stopped"
+            now = utcnow()
+            target = change.status
+            if target == "resumed":
+                if lead.status == "paused":
+                    lead.status = "active" if lead.current_step > 0 else "queued"
+                    lead.status_reason = None
+            elif target == "paused":
+                if lead.status in ("queued", "active"):
+                    lead.status, lead.status_reason = "paused", change.reason
+                if change.reason == "send_failed" and change.send_position is not None:
+                    events += await self._send_failed(s, lead, change)
+            elif lead.status in _CAN_END_FROM[target]:
+                lead.status, lead.status_reason = target, change.reason
+                lead.finished_at = now
+            lead.updated_at = now
+            s.add(lead)
+            if target in ("unsubscribed", "bounced"):
+                await add_suppression(s, lead, target)
+            if target in ("replied", "unsubscribed", "bounced", "completed") and (
+                lead.status == target or target == "replied"
+            ):
+                key = (f"lead.replied:{change.reply_id}" if target == "replied" and
+                       change.reply_id else f"lead.{target}:{lead.id}")
+                data = {"lead": lead_payload(lead), "reason": change.reason}
+                if change.reply_id:
+                    data["replyId"] = change.reply_id
+                events.append(await record_event(
+                    s, workspace_id=lead.workspace_id, type=f"lead.{target}", data=data,
+                    dedupe_key=key,
+                ))
+            await s.commit()
+            await self._publish(events)
+            return lead.status
+
+    async def _send_failed(self, s, lead: Lead, change: LeadTransition) -> list[str]:  # noqa: ANN001
+        send = (await s.exec(select(Send).where(
+            Send.lead_id == lead.id, Send.step_position == change.send_position
+        ))).first()
+        if send is None or send.status not in ("claimed", "failed"):
+            return []
+        send.status, send.error, send.updated_at = "failed", change.error, utcnow()
+        s.add(send)
+        return [await record_event(
+            s, workspace_id=lead.workspace_id, type="send.failed",
+            data={"send": send_payload(send), "lead": lead_payload(lead),
+                  "reason": "smtp_error", "error": change.error},
+            dedupe_key=f"send.failed:{send.id}:{send.attempts}",
+        )]
+
+    @activity.defn(name="mark_touch_sent")
+    async def mark_touch_sent(self, touch: TouchSent) -> None:
+        async with self.db.session() as s:
+            row = await s.get(ChannelTouch, touch.touch_id)
+            if row is None or row.lead_id != touch.lead_id:
+                return
+            if row.status != "sent":
+                row.status, row.sent_at = "sent", touch.at
+                s.add(row)
+            lead = await s.get(Lead, row.lead_id)
+            event_id = await record_event(
+                s, workspace_id=row.workspace_id, type="channel_touch.sent",
+                data={"touch": touch_payload(row), "lead": lead_payload(lead) if lead else None},
+                dedupe_key=f"channel_touch.sent:{row.id}",
+            )
+            await s.commit()
+        await self._publish([event_id])
+
+    @activity.defn(name="signal_campaign_leads")
+    async def signal_campaign_leads(self, campaign_id: str) -> int:
+        """Tell every running lead of a campaign to re-read it. Resumes after a retry from
+        the last lead it reached (heartbeat details)."""
+        details = activity.info().heartbeat_details
+        after = details[0] if details else ""
+        signalled = 0
+        sem = asyncio.Semaphore(20)
+
+        async def _one(lead_id: str) -> None:
+            nonlocal signalled
+            async with sem:
+                try:
+                    await self.client.get_workflow_handle(lead_workflow_id(lead_id)).signal(
+                        LeadSignal.CAMPAIGN_CHANGED
+                    )
+                    signalled += 1
+                except RPCError as exc:
+                    if exc.status != RPCStatusCode.NOT_FOUND:
+                        raise
+
+        while True:
+            async with self.db.session() as s:
+                ids = (await s.exec(
+                    select(Lead.id).where(
+                        Lead.campaign_id == campaign_id,
+                        col(Lead.status).not_in(TERMINAL_LEAD_STATUSES),
+                        Lead.id > after,
+                    ).order_by(col(Lead.id)).limit(500)
+                )).all()
+            if not ids:
+                return signalled
+            await asyncio.gather(*(_one(i) for i in ids))
+            after = ids[-1]
+            activity.heartbeat(after)

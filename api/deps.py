@@ -1,0 +1,139 @@
+"""Dependencies: settings, DB session, Temporal client, the authenticated principal, scopes."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+
+from api.errors import APIError
+from outreach import temporal
+from outreach.config import Settings
+from outreach.db import Database
+from outreach.models import ApiKey, Workspace, utcnow
+from outreach.scopes import API_PLANS, Scope
+from outreach.security import hash_api_key, looks_like_api_key
+
+# Refresh `lastUsedAt` at most this often per key (avoids a write on every request).
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
+class AppState:
+    """Per-process resources, created in the FastAPI lifespan."""
+
+    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+        self.settings = settings
+        self.db = Database(settings)
+        self._client = client
+        self._client_lock = asyncio.Lock()
+
+    async def temporal(self) -> Client:
+        if self._client is None:
+            async with self._client_lock:
+                if self._client is None:
+                    try:
+                        self._client = await asyncio.wait_for(
+                            temporal.connect(self.settings), timeout=5
+                        )
+                    except Exception as exc:  # noqa: BLE001
+                        raise APIError(
+                            503,
+                            "temporal_unavailable",
+                            "The workflow engine is unavailable; retry shortly.",
+                        ) from exc
+        return self._client
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.outreach
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+async def get_session(state: StateDep) -> AsyncSession:  # type: ignore[misc]
+    async with state.db.session() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    workspace: Workspace
+    key: ApiKey
+
+    @property
+    def workspace_id(self) -> str:
+        return self.workspace.id
+
+    def has(self, scope: Scope) -> bool:
+        return scope.value in self.key.scopes
+
+
+def _unauthorized(message: str, code: str = "unauthorized") -> APIError:
+    return APIError(401, code, message, headers={"WWW-Authenticate": 'Bearer realm="outreach"'})
+
+
+async def get_principal(request: Request, session: SessionDep) -> Principal:
+    header = request.headers.get("authorization")
+    if not header:
+        raise _unauthorized(
+            "Missing Authorization header: send `Authorization: Bearer pms_live_...`.",
+            "missing_api_key",
+        )
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthorized("Authorization must be `Bearer <key>`.", "invalid_api_key")
+    if not looks_like_api_key(token):
+        raise _unauthorized("Invalid API key.", "invalid_api_key")
+    key = (
+        await session.exec(select(ApiKey).where(ApiKey.key_hash == hash_api_key(token)))
+    ).first()
+    if key is None:
+        raise _unauthorized("Invalid API key.", "invalid_api_key")
+    if key.revoked_at is not None:
+        raise _unauthorized("Key revoked", "key_revoked")
+    workspace = await session.get(Workspace, key.workspace_id)
+    if workspace is None:
+        raise _unauthorized("Invalid API key.", "invalid_api_key")
+    if workspace.plan not in API_PLANS:
+        raise APIError(
+            402,
+            "plan_upgrade_required",
+            f"The API requires the Pro plan or higher; this workspace is on '{workspace.plan}'.",
+        )
+    now = utcnow()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        key.last_used_at = now
+        session.add(key)
+        await session.commit()
+    return Principal(workspace=workspace, key=key)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(scope: Scope):  # noqa: ANN201 - FastAPI dependency factory
+    async def _check(principal: PrincipalDep) -> Principal:
+        if not principal.has(scope):
+            raise APIError(
+                403,
+                "missing_scope",
+                f"This key is missing the required scope '{scope.value}'.",
+                extra={"requiredScope": scope.value},
+            )
+        return principal
+
+    _check.__name__ = f"require_{scope.name.lower()}"
+    return Depends(_check)

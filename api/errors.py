@@ -1,0 +1,141 @@
+"""One error type, one envelope: `{"error": "<sentence>", "code": "<machine_code>"}`.
+
+Status codes follow the seed's table: 400 malformed JSON / missing or ill-typed field,
+401 auth, 402 plan, 403 scope, 404 not found (also other workspaces' ids), 422 business
+rules, 429 rate limits. Unexpected exceptions answer 500 in the envelope; the details go
+only to the log, with the request id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("outreach.api")
+
+
+class APIError(Exception):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+
+def bad_request(message: str, code: str = "bad_request") -> APIError:
+    return APIError(400, code, message)
+
+
+def not_found(what: str) -> APIError:
+    return APIError(404, "not_found", f"{what} not found")
+
+
+def unprocessable(message: str, code: str = "unprocessable") -> APIError:
+    return APIError(422, code, message)
+
+
+def error_body(message: str, code: str, **extra: Any) -> dict[str, Any]:
+    return {"error": message, "code": code, **extra}
+
+
+def error_response(
+    status: int, message: str, code: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    return JSONResponse(error_body(message, code, **extra), status_code=status, headers=headers)
+
+
+# Shared OpenAPI description of the envelope, used by every route's `responses=`.
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "code"],
+    "properties": {
+        "error": {"type": "string", "description": "A human sentence."},
+        "code": {"type": "string", "description": "A stable machine code."},
+    },
+}
+
+
+def _describe_validation(exc: RequestValidationError) -> tuple[str, str]:
+    errors = exc.errors()
+    for err in errors:
+        if err.get("type") == "json_invalid":
+            return "malformed_json", "Request body is not valid JSON."
+    parts = []
+    for err in errors[:5]:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
+        where = ".".join(loc) if loc else "body"
+        kind = err.get("type", "")
+        if kind == "missing":
+            parts.append(f"missing required field '{where}'")
+        elif kind == "extra_forbidden":
+            parts.append(f"unknown field '{where}'")
+        else:
+            msg = str(err.get("msg", "invalid value"))
+            parts.append(f"'{where}': {msg}")
+    return "invalid_request", "Invalid request: " + "; ".join(parts) + "."
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "rate_limited",
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(APIError)
+    async def _api_error(request: Request, exc: APIError) -> JSONResponse:
+        return error_response(exc.status, exc.message, exc.code, exc.headers, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        code, message = _describe_validation(exc)
+        return error_response(400, message, code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, "error")
+        if exc.status_code == 404:
+            message = "Not found: no such endpoint."
+        elif exc.status_code == 405:
+            message = f"Method {request.method} is not allowed on this endpoint."
+        else:
+            message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        return error_response(exc.status_code, message, code, getattr(exc, "headers", None))
+
+    @app.exception_handler(json.JSONDecodeError)
+    async def _json(request: Request, exc: json.JSONDecodeError) -> JSONResponse:
+        return error_response(400, "Request body is not valid JSON.", "malformed_json")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        rid = getattr(request.state, "request_id", None)
+        log.exception("unhandled error request_id=%s path=%s", rid, request.url.path)
+        return error_response(
+            500,
+            "Internal server error. Retry with exponential backoff; if it persists, "
+            "contact support with the X-Request-Id of this response.",
+            "internal_error",
+        )

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from sqlmodel import col, select
+
+from api import schemas as s
+from api.deps import Principal, SessionDep, require
+from api.docs import scoped
+from api.pagination import Page, page_params
+from api.views import reply_out
+from outreach.models import Reply
+from outreach.scopes import Scope
+
+router = APIRouter(tags=["replies"])
+
+Label = Literal[
+    "interested", "meeting_request", "objection", "not_interested", "unsubscribe_request",
+    "out_of_office", "auto_reply", "wrong_person", "referral", "question", "other",
+]
+
+
+@router.get("/replies", response_model=s.ReplyList,
+            **scoped("replies:read", summary="List inbound replies with their classification"))
+async def list_replies(
+    session: SessionDep,
+    principal: Annotated[Principal, require(Scope.REPLIES_READ)],
+    page: Annotated[Page, Depends(page_params)],
+    campaign_id: Annotated[str | None, Query(alias="campaignId", max_length=60)] = None,
+    lead_id: Annotated[str | None, Query(alias="leadId", max_length=60)] = None,
+    needs_action: Annotated[bool | None, Query(alias="needsAction")] = None,
+    label: Label | None = None,
+) -> dict:
+    """Newest first. `needsAction=true`: interested, meeting_request, question, referral
+    and objection replies not yet marked handled."""
+    stmt = select(Reply).where(Reply.workspace_id == principal.workspace_id)
+    if campaign_id:
+        stmt = stmt.where(Reply.campaign_id == campaign_id)
+    if lead_id:
+        stmt = stmt.where(Reply.lead_id == lead_id)
+    if label:
+        stmt = stmt.where(Reply.label == label)
+    if needs_action is True:
+        stmt = stmt.where(Reply.needs_action == True, col(Reply.handled_at).is_(None))  # noqa: E712
+    elif needs_action is False:
+        stmt = stmt.where(
+            (Reply.needs_action == False) | col(Reply.handled_at).is_not(None)  # noqa: E712
+        )
+    rows = list((await session.exec(page.apply(stmt, Reply))).all())
+    return page.result(rows, reply_out)

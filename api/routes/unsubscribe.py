@@ -1,0 +1,103 @@
+"""Unsubscribe links: `GET /u/{token}` asks, `POST /u/{token}` unsubscribes (RFC 8058
+one-click, and the page's button). 200 and no redirect, as RFC 8058 requires."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from api.deps import SessionDep, StateDep
+from api.errors import error_response
+from outreach.contracts import LeadSignal
+from outreach.ids import new_id
+from outreach.leads import signal_lead
+from outreach.models import Lead, Suppression
+from outreach.security import verify_token
+
+log = logging.getLogger("outreach.api.unsubscribe")
+router = APIRouter(tags=["unsubscribe"], include_in_schema=True)
+
+UNSUBSCRIBE_PURPOSE = "unsub"
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport"
+content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
+<title>{title}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:32rem;
+margin:4rem auto;padding:0 1rem;color:#222}}button{{font:inherit;padding:.5rem 1.2rem;
+cursor:pointer}}</style></head><body><h1>{title}</h1>{body}</body></html>"""
+
+
+def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(_PAGE.format(title=html.escape(title), body=body), status_code=status,
+                        headers={"Cache-Control": "no-store"})
+
+
+async def _lead_for(request: Request, session: SessionDep, token: str) -> Lead | Response:
+    key = request.app.state.outreach.settings.signing_key()
+    lead_id = verify_token(key, UNSUBSCRIBE_PURPOSE, token)
+    lead = await session.get(Lead, lead_id) if lead_id else None
+    if lead is None:
+        if "text/html" in request.headers.get("accept", ""):
+            return _page("Link not valid",
+                         "<p>This unsubscribe link is not valid or has expired.</p>", 404)
+        return error_response(404, "Unsubscribe link not valid.", "not_found")
+    return lead
+
+
+@router.get("/u/{token}", response_class=HTMLResponse, summary="Unsubscribe page")
+async def unsubscribe_page(token: str, request: Request, session: SessionDep) -> Response:
+    found = await _lead_for(request, session, token)
+    if not isinstance(found, Lead):
+        return found
+    suppressed = (await session.exec(select(Suppression).where(
+        Suppression.workspace_id == found.workspace_id, Suppression.email == found.email
+    ))).first()
+    if suppressed is not None and suppressed.reason == "unsubscribed":
+        return _page("You are unsubscribed",
+                     f"<p>{html.escape(found.email)} will not receive further emails.</p>")
+    return _page(
+        "Unsubscribe",
+        f"<p>Stop emails to <strong>{html.escape(found.email)}</strong>?</p>"
+        f'<form method="post" action="{html.escape(str(request.url.path))}">'
+        '<button type="submit">Unsubscribe</button></form>',
+    )
+
+
+@router.post("/u/{token}", summary="Unsubscribe (RFC 8058 one-click)",
+             responses={200: {"content": {"text/html": {}}}})
+async def unsubscribe(
+    token: str, request: Request, session: SessionDep, state: StateDep
+) -> Response:
+    found = await _lead_for(request, session, token)
+    if not isinstance(found, Lead):
+        return found
+    lead = found
+    # The suppression row is written here, so no later step can go out even if the
+    # workflow engine is unreachable right now; the lead's workflow records the rest.
+    session.add(Suppression(id=new_id("sup"), workspace_id=lead.workspace_id,
+                            email=lead.email, reason="unsubscribed", lead_id=lead.id))
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        existing = (await session.exec(select(Suppression).where(
+            Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
+        ))).one()
+        if existing.reason != "unsubscribed":
+            existing.reason = "unsubscribed"
+            session.add(existing)
+            await session.commit()
+    try:
+        client = await state.temporal()
+        await signal_lead(client, state.settings, lead, LeadSignal.UNSUBSCRIBE, "link")
+    except Exception as exc:  # noqa: BLE001 - the suppression already protects the address
+        log.warning("lead %s unsubscribed; workflow not signalled yet: %s", lead.id, exc)
+    if "text/html" in request.headers.get("accept", ""):
+        return _page("You are unsubscribed",
+                     f"<p>{html.escape(lead.email)} will not receive further emails.</p>")
+    return JSONResponse({"unsubscribed": True, "email": lead.email})

@@ -1,0 +1,162 @@
+"""`outreach` console script. Prints JSON on stdout when a command returns data; a clear
+one-line error on stderr and a non-zero exit when it fails."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from outreach.config import get_settings
+from outreach.scopes import PLANS, parse_scopes
+
+
+def _print(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def _fail(message: str, code: int = 1) -> int:
+    sys.stderr.write(f"outreach: error: {message}\n")
+    sys.stderr.flush()
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="outreach", description="Self-hostable outreach engine")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="run Temporal, SMTP catcher, worker and API together")
+    dev.add_argument("--data-dir", default=None)
+    dev.add_argument("--api-port", type=int, default=8000)
+    dev.add_argument("--temporal-port", type=int, default=7233)
+    dev.add_argument("--ui-port", type=int, default=8233)
+    dev.add_argument("--smtp-port", type=int, default=1025)
+
+    api = sub.add_parser("api", help="run the HTTP API (uvicorn)")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8000)
+    api.add_argument("--workers", type=int, default=1)
+
+    sub.add_parser("worker", help="run the Temporal worker (same as python worker.py)")
+    sub.add_parser("migrate", help="apply database migrations")
+
+    catcher = sub.add_parser("smtp-catcher", help="run the built-in SMTP catcher")
+    catcher.add_argument("--host", default="127.0.0.1")
+    catcher.add_argument("--port", type=int, default=1025)
+    catcher.add_argument("--dir", default=None, help="where .eml files go (data dir/mail)")
+
+    sub.add_parser("register-search-attributes",
+                   help="register the Temporal search attributes (idempotent)")
+
+    sub.add_parser("classify", help="classify a reply (see `outreach classify --help`)",
+                   add_help=False)
+
+    admin = sub.add_parser("admin", help="workspaces and API keys")
+    asub = admin.add_subparsers(dest="admin_command", required=True)
+    cw = asub.add_parser("create-workspace")
+    cw.add_argument("--name", required=True)
+    cw.add_argument("--plan", choices=PLANS, default="pro")
+    ck = asub.add_parser("create-key")
+    ck.add_argument("--workspace", required=True)
+    ck.add_argument("--scopes", required=True, help="comma-separated, or * for all")
+    ck.add_argument("--name", default=None)
+    rk = asub.add_parser("revoke-key")
+    rk.add_argument("key_id")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    code = run(sys.argv[1:] if argv is None else argv)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The Temporal SDK can abort at interpreter exit (sdk-python #300); leave cleanly.
+    os._exit(code)
+
+
+def run(argv: list[str]) -> int:
+    if argv and argv[0] == "classify":
+        from outreach.classify.cli import run as classify_run
+
+        return classify_run(argv[1:])
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
+        from outreach.admin import AdminError
+
+        if isinstance(exc, AdminError | ValueError):
+            return _fail(str(exc))
+        return _fail(f"{type(exc).__name__}: {exc}")
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "dev":
+        from outreach.devserver import run_dev
+
+        return run_dev(args)
+    settings = get_settings()
+    if args.command == "migrate":
+        from outreach.migrate import upgrade
+
+        upgrade(settings)
+        _print({"migrated": True, "database": _redact(settings.db_url)})
+        return 0
+    if args.command == "api":
+        import uvicorn
+
+        from outreach.logs import setup_logging
+
+        setup_logging()
+        uvicorn.run("api.main:app_factory", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, access_log=False, log_config=None)
+        return 0
+    if args.command == "worker":
+        from worker import run_worker
+
+        return run_worker(settings)
+    if args.command == "smtp-catcher":
+        from outreach.smtp_catcher import serve
+
+        directory = args.dir or str(settings.data_dir / "mail")
+        return serve(args.host, args.port, directory)
+    if args.command == "register-search-attributes":
+        import asyncio
+
+        from outreach.temporal import connect, register_search_attributes
+
+        async def _reg() -> list[str]:
+            client = await connect(settings, attempts=30)
+            return await register_search_attributes(client, settings.temporal_namespace)
+
+        _print({"created": asyncio.run(_reg())})
+        return 0
+    if args.command == "admin":
+        from outreach import admin
+
+        if args.admin_command == "create-workspace":
+            _print(admin.create_workspace(settings, args.name, args.plan))
+        elif args.admin_command == "create-key":
+            _print(admin.create_key(settings, args.workspace, parse_scopes(args.scopes),
+                                    args.name))
+        elif args.admin_command == "revoke-key":
+            _print(admin.revoke_key(settings, args.key_id))
+        return 0
+    return _fail(f"unknown command {args.command}")
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+if __name__ == "__main__":
+    main()

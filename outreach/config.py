@@ -1,0 +1,102 @@
+"""Configuration from the environment (pydantic-settings).
+
+The variable names are part of the operator interface (DESIGN.md): keep them stable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _rewrite_db_url(url: str) -> str:
+    """Accept the URLs operators paste and pick the drivers we ship."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OUTREACH_", extra="ignore")
+
+    data_dir: Path = Path(".data")
+    database_url: str | None = None
+
+    temporal_address: str = Field(
+        "localhost:7233", validation_alias=AliasChoices("TEMPORAL_ADDRESS")
+    )
+    temporal_namespace: str = Field(
+        "default", validation_alias=AliasChoices("TEMPORAL_NAMESPACE")
+    )
+    task_queue: str = "outreach"
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    smtp_timeout: float = 30.0
+    # Cap on messages handed to SMTP per second across all workers (Temporal enforces it
+    # on the email task queue). 0 = no cap.
+    max_sends_per_second: float = 0.0
+
+    public_url: str = "http://localhost:8000"
+    # Signs unsubscribe tokens. Default: a random key kept in <data_dir>/secret_key.
+    secret_key: str | None = None
+
+    webhook_allow_private_targets: bool = False
+
+    # Seconds of random spread added when many leads wake at the same window opening.
+    send_jitter_seconds: int = 300
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, v: str | None) -> str | None:
+        return _rewrite_db_url(v) if v else v
+
+    # -- derived -------------------------------------------------------------------------
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'outreach.db').resolve()}"
+
+    @property
+    def async_db_url(self) -> str:
+        url = self.db_url
+        if url.startswith("sqlite:///"):
+            return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+        return url
+
+    @property
+    def email_task_queue(self) -> str:
+        return f"{self.task_queue}-email"
+
+    @property
+    def webhook_task_queue(self) -> str:
+        return f"{self.task_queue}-webhooks"
+
+    def signing_key(self) -> bytes:
+        """The key that signs unsubscribe tokens; created once per data dir."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+        return path.read_text().strip().encode()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

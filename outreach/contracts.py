@@ -1,0 +1,154 @@
+"""Inputs and outputs shared by the API, workflows and activities (plain dataclasses that
+Temporal's default converter serialises). Names of workflows, signals, queries and updates
+live here too, so the API can address workflows without importing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+LEAD_WORKFLOW = "LeadWorkflow"
+CAMPAIGN_SYNC_WORKFLOW = "CampaignSyncWorkflow"
+
+
+class LeadSignal:
+    REPLY = "reply_received"
+    UNSUBSCRIBE = "unsubscribe"
+    BOUNCE = "bounce"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+    CAMPAIGN_CHANGED = "campaign_changed"
+    TOUCH_SENT = "touch_sent"
+    HOLD_UNTIL = "hold_until"
+
+
+LEAD_QUERY_PROGRESS = "progress"
+LEAD_UPDATE_SEND_NEXT = "send_next"
+
+
+@dataclass
+class StepPlan:
+    position: int  # 1-based
+    channel: str
+    delay: str  # ISO 8601 duration after the previous step
+
+
+@dataclass
+class Plan:
+    """What a lead's workflow needs to schedule its next step; re-read at every wake-up."""
+
+    lead_status: str
+    campaign_status: str
+    timezone: str  # the lead's own zone when set, else the campaign's
+    window: dict | None
+    steps: list[StepPlan] = field(default_factory=list)
+
+
+@dataclass
+class LeadState:
+    """Progress carried across continue-as-new."""
+
+    position: int = 0  # steps done
+    status: str = "queued"
+    paused: bool = False
+    base_at: datetime | None = None  # the next step's delay counts from here
+    hold_until: datetime | None = None  # an out-of-office reply asked to wait until then
+    cap_retry_at: datetime | None = None  # the daily cap was spent: not before then
+    planned_position: int | None = None  # the step whose send time is decided ...
+    planned_at: datetime | None = None  # ... and that time (jitter included)
+
+
+@dataclass
+class LeadInput:
+    lead_id: str
+    workspace_id: str
+    campaign_id: str
+    plan: Plan | None = None
+    state: LeadState | None = None
+    publish_event_ids: list[str] = field(default_factory=list)
+    jitter_seconds: int = 300
+    send_timeout_seconds: int = 90
+    history_limit: int = 4000  # continue-as-new past this many history events
+    # Started by signal-with-start for a lead whose sequence already ended: apply the
+    # signal (a late reply, an unsubscribe) and finish.
+    signal_only: bool = False
+
+
+@dataclass
+class StepRequest:
+    lead_id: str
+    position: int
+    scheduled_at: datetime  # the workflow's clock: the instant the send was decided
+    forced: bool = False
+    publish_event_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StepResult:
+    """outcome: sent | touch_queued | unknown | bounced | cap_reached | suppressed |
+    lead_inactive | campaign_inactive | no_step"""
+
+    outcome: str
+    lead_status: str
+    position: int
+    send_id: str | None = None
+    touch_id: str | None = None
+    retry_at: datetime | None = None
+    error: str | None = None
+    completed: bool = False  # this was the last step: the lead is now completed
+    plan: Plan | None = None
+
+
+@dataclass
+class LeadTransition:
+    """A status change decided by the workflow (pause, resume, stop, reply, ...)."""
+
+    lead_id: str
+    status: str
+    at: datetime
+    reason: str | None = None
+    reply_id: str | None = None
+    send_position: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class TouchSent:
+    lead_id: str
+    touch_id: str
+    at: datetime
+
+
+@dataclass
+class ReplySignal:
+    reply_id: str
+    label: str | None = None  # classifier label; None = treat as a human reply
+
+
+@dataclass
+class HoldSignal:
+    until: datetime
+    reply_id: str | None = None
+
+
+@dataclass
+class Progress:
+    status: str
+    current_step: int
+    next_step: int | None
+    steps_total: int
+    next_send_at: datetime | None
+    waiting_for: str | None
+
+
+WEBHOOK_DELIVERY_WORKFLOW = "WebhookDeliveryWorkflow"
+
+
+@dataclass
+class DeliveryInput:
+    delivery_id: str
+    event_id: str
+    endpoint_id: str
+    workspace_id: str
+    event_type: str

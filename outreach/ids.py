@@ -1,0 +1,16 @@
+"""Prefixed, unguessable identifiers (`lead_4f9k...`)."""
+
+import secrets
+import string
+
+_ALPHABET = string.ascii_lowercase + string.digits
+PREFIXES = (
+    "ws", "key", "camp", "step", "lead", "send", "reply", "touch", "whk", "evt", "dlv",
+    "att", "mbx", "sup", "req",
+)
+
+
+def new_id(prefix: str, length: int = 20) -> str:
+    if prefix not in PREFIXES:
+        raise ValueError(f"unknown id prefix {prefix!r}")
+    return prefix + "_" + "".join(secrets.choice(_ALPHABET) for _ in range(length))

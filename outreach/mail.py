@@ -1,0 +1,161 @@
+"""Outbound email: MIME building (pure) and the SMTP exchange (aiosmtplib).
+
+`deliver` drives the SMTP dialogue step by step so the caller can record the moment the
+DATA exchange starts: before it, no server has the message and a retry is safe; during it,
+the outcome is unknown if the connection dies.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from outreach.config import Settings
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    from_name: str | None
+    from_email: str
+    to_email: str
+    to_name: str | None
+    subject: str
+    body: str
+    message_id: str  # with angle brackets
+    unsubscribe_url: str
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+
+
+def make_message_id(send_id: str, from_email: str) -> str:
+    domain = from_email.rsplit("@", 1)[-1] or "localhost"
+    return f"<{send_id}@{domain}>"
+
+
+def footer(unsubscribe_url: str) -> str:
+    return f"\n\n--\nDon't want these emails? Unsubscribe: {unsubscribe_url}\n"
+
+
+def build_message(out: Outgoing) -> EmailMessage:
+    msg = EmailMessage()
+    local, _, domain = out.from_email.rpartition("@")
+    msg["From"] = Address(display_name=out.from_name or "", username=local, domain=domain)
+    to_local, _, to_domain = out.to_email.rpartition("@")
+    msg["To"] = Address(display_name=out.to_name or "", username=to_local, domain=to_domain)
+    msg["Subject"] = out.subject
+    msg["Date"] = email.utils.formatdate(localtime=False, usegmt=True)
+    msg["Message-ID"] = out.message_id
+    if out.in_reply_to:
+        msg["In-Reply-To"] = out.in_reply_to
+    if out.references:
+        msg["References"] = " ".join(out.references)
+    # RFC 2369 + RFC 8058 one-click unsubscribe.
+    msg["List-Unsubscribe"] = f"<{out.unsubscribe_url}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_content(out.body.rstrip("\n") + footer(out.unsubscribe_url))
+    return msg
+
+
+class SmtpTransient(Exception):
+    """Not accepted by the server, worth retrying (4xx, connection trouble)."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class SmtpPermanent(Exception):
+    """Not accepted, retrying will not help (auth or sender refused: a setup problem)."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class SmtpBounce(Exception):
+    """The server refused the recipient or the message with a 5xx: a hard bounce."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class SmtpUnknown(Exception):
+    """The connection failed during DATA: the server may or may not have the message."""
+
+
+def _smtp_client(settings: Settings) -> aiosmtplib.SMTP:
+    tls_context = ssl.create_default_context() if settings.smtp_tls != "none" else None
+    return aiosmtplib.SMTP(
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        use_tls=settings.smtp_tls == "tls",
+        start_tls=settings.smtp_tls == "starttls",
+        tls_context=tls_context,
+        username=settings.smtp_username or None,
+        password=settings.smtp_password or None,
+        timeout=settings.smtp_timeout,
+    )
+
+
+def _describe(exc: aiosmtplib.SMTPResponseException) -> str:
+    return f"{exc.code} {exc.message}".strip()
+
+
+async def deliver(
+    settings: Settings,
+    message: EmailMessage,
+    sender: str,
+    recipient: str,
+    before_data: Callable[[], Awaitable[None]],
+) -> str:
+    """Send one message; returns the server's final reply. Raises one of the Smtp* errors."""
+    smtp = _smtp_client(settings)
+    try:
+        try:
+            await smtp.connect()
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            raise SmtpPermanent(f"SMTP authentication failed: {_describe(exc)}", exc.code) from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            cls = SmtpPermanent if exc.code >= 500 else SmtpTransient
+            raise cls(f"SMTP connect refused: {_describe(exc)}", exc.code) from exc
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise SmtpTransient(f"SMTP connection failed: {exc}") from exc
+        try:
+            await smtp.mail(sender)
+        except aiosmtplib.SMTPResponseException as exc:
+            cls = SmtpPermanent if exc.code >= 500 else SmtpTransient
+            raise cls(f"sender refused: {_describe(exc)}", exc.code) from exc
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise SmtpTransient(f"SMTP failed before DATA: {exc}") from exc
+        try:
+            await smtp.rcpt(recipient)
+        except aiosmtplib.SMTPResponseException as exc:
+            if exc.code >= 500:
+                raise SmtpBounce(f"recipient refused: {_describe(exc)}", exc.code) from exc
+            raise SmtpTransient(f"recipient deferred: {_describe(exc)}", exc.code) from exc
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise SmtpTransient(f"SMTP failed before DATA: {exc}") from exc
+        await before_data()
+        try:
+            response = await smtp.data(message.as_bytes())
+        except aiosmtplib.SMTPResponseException as exc:
+            # The server answered: it did not take the message.
+            if exc.code >= 500:
+                raise SmtpBounce(f"message refused: {_describe(exc)}", exc.code) from exc
+            raise SmtpTransient(f"message deferred: {_describe(exc)}", exc.code) from exc
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise SmtpUnknown(f"connection lost during DATA: {exc}") from exc
+        return f"{response.code} {response.message}"
+    finally:
+        if smtp.is_connected:
+            try:
+                await smtp.quit()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                smtp.close()

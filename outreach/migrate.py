@@ -1,0 +1,25 @@
+"""Programmatic Alembic: `outreach migrate` and the test fixtures call this."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from outreach.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(settings: Settings) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["url"] = settings.db_url
+    return cfg
+
+
+def upgrade(settings: Settings, revision: str = "head") -> None:
+    if settings.db_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(settings), revision)

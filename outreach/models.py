@@ -1,0 +1,341 @@
+"""SQL tables (SQLModel). The database is the read model and the configuration;
+Temporal holds execution state. Timestamps are stored as naive UTC and read back aware."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Naive UTC in the database (same text on SQLite and PostgreSQL), aware in Python."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def ts_field(index: bool = False) -> Any:
+    return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True, index=index))
+
+
+def created_field() -> Any:
+    return Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))
+
+
+def json_field(default_factory: Any = dict, nullable: bool = False) -> Any:
+    return Field(default_factory=default_factory, sa_column=sa.Column(sa.JSON, nullable=nullable))
+
+
+# -- tenancy and auth --------------------------------------------------------------------
+
+
+class Workspace(SQLModel, table=True):
+    __tablename__ = "workspace"
+    id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    plan: str = Field(default="pro", max_length=20)  # free | pro | business
+    created_at: datetime = created_field()
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=40)
+    name: str | None = Field(default=None, max_length=200)
+    prefix: str = Field(max_length=40)
+    key_hash: str = Field(max_length=64, unique=True)  # SHA-256 hex; the key is never stored
+    scopes: list[str] = json_field(list)
+    created_at: datetime = created_field()
+    last_used_at: datetime | None = ts_field()
+    revoked_at: datetime | None = ts_field()
+
+
+# -- campaigns ---------------------------------------------------------------------------
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "campaign"
+    __table_args__ = (sa.Index("ix_campaign_ws_created", "workspace_id", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    name: str = Field(max_length=200)
+    status: str = Field(default="draft", max_length=20)  # draft | active | paused | archived
+    from_name: str | None = Field(default=None, max_length=200)
+    from_email: str | None = Field(default=None, max_length=320)
+    pitch_context: str | None = None
+    daily_cap: int | None = None
+    timezone: str = Field(default="UTC", max_length=64)
+    send_window: dict | None = json_field(lambda: None, nullable=True)
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+
+
+class Step(SQLModel, table=True):
+    __tablename__ = "step"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "position", name="uq_step_position"),)
+    id: str = Field(primary_key=True, max_length=40)
+    campaign_id: str = Field(foreign_key="campaign.id", index=True, max_length=40)
+    position: int  # 1-based
+    channel: str = Field(default="email", max_length=20)  # email | linkedin | twitter
+    delay: str = Field(default="P0D", max_length=40)  # ISO 8601 duration after previous step
+    subject: str | None = None
+    body: str = ""
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+
+
+# -- leads and what happens to them ------------------------------------------------------
+
+LEAD_STATUSES = (
+    "queued", "active", "paused", "replied", "bounced", "unsubscribed", "completed", "stopped",
+)
+TERMINAL_LEAD_STATUSES = frozenset({"replied", "bounced", "unsubscribed", "completed", "stopped"})
+
+
+class Lead(SQLModel, table=True):
+    __tablename__ = "lead"
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "email", name="uq_lead_campaign_email"),
+        sa.Index("ix_lead_ws_created", "workspace_id", "created_at", "id"),
+        sa.Index("ix_lead_ws_status", "workspace_id", "status"),
+        sa.Index("ix_lead_ws_email", "workspace_id", "email"),
+    )
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=40)
+    email: str = Field(max_length=320)  # normalised (see outreach.emails.normalise_email)
+    first_name: str | None = Field(default=None, max_length=200)
+    last_name: str | None = Field(default=None, max_length=200)
+    company: str | None = Field(default=None, max_length=300)
+    role: str | None = Field(default=None, max_length=200)
+    linkedin_url: str | None = Field(default=None, max_length=500)
+    timezone: str | None = Field(default=None, max_length=64)
+    custom_fields: dict = json_field(dict)
+    status: str = Field(default="queued", max_length=20)
+    status_reason: str | None = Field(default=None, max_length=200)
+    current_step: int = 0  # position of the last step done (0 = none yet)
+    next_send_at: datetime | None = ts_field()
+    last_sent_at: datetime | None = ts_field()
+    finished_at: datetime | None = ts_field()
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+
+
+SEND_STATUSES = ("claimed", "sending", "sent", "failed", "bounced", "unknown", "skipped")
+
+
+class Send(SQLModel, table=True):
+    """One email step for one lead. Unique on (lead, step): the exactly-once anchor."""
+
+    __tablename__ = "send"
+    __table_args__ = (
+        sa.UniqueConstraint("lead_id", "step_position", name="uq_send_lead_step"),
+        sa.Index("ix_send_ws_created", "workspace_id", "created_at", "id"),
+    )
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    campaign_id: str = Field(foreign_key="campaign.id", index=True, max_length=40)
+    lead_id: str = Field(foreign_key="lead.id", index=True, max_length=40)
+    step_id: str | None = Field(default=None, max_length=40)
+    step_position: int
+    to_email: str = Field(max_length=320)
+    from_email: str | None = Field(default=None, max_length=320)
+    subject: str | None = None
+    message_id: str | None = Field(default=None, max_length=300, unique=True)
+    status: str = Field(default="claimed", max_length=20)
+    forced: bool = False
+    attempts: int = 0
+    cap_day: str | None = Field(default=None, max_length=10)  # day whose cap slot it holds
+    scheduled_at: datetime | None = ts_field()  # the workflow's clock when it chose to send
+    claimed_at: datetime | None = ts_field()
+    data_started_at: datetime | None = ts_field()
+    sent_at: datetime | None = ts_field()
+    error: str | None = None
+    smtp_code: int | None = None
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+
+
+class CapCounter(SQLModel, table=True):
+    """Sends taken from a campaign's daily cap on one day (campaign time zone)."""
+
+    __tablename__ = "cap_counter"
+    campaign_id: str = Field(primary_key=True, max_length=40)
+    day: str = Field(primary_key=True, max_length=10)
+    count: int = 0
+
+
+class ChannelTouch(SQLModel, table=True):
+    __tablename__ = "channel_touch"
+    __table_args__ = (
+        sa.UniqueConstraint("lead_id", "step_position", name="uq_touch_lead_step"),
+        sa.Index("ix_touch_ws_created", "workspace_id", "created_at", "id"),
+    )
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=40)
+    lead_id: str = Field(foreign_key="lead.id", index=True, max_length=40)
+    step_id: str | None = Field(default=None, max_length=40)
+    step_position: int
+    channel: str = Field(max_length=20)
+    text: str = ""
+    status: str = Field(default="queued", max_length=20)  # queued | sent
+    created_at: datetime = created_field()
+    sent_at: datetime | None = ts_field()
+
+
+class Suppression(SQLModel, table=True):
+    __tablename__ = "suppression"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "email", name="uq_suppression"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    email: str = Field(max_length=320)
+    reason: str = Field(max_length=40)  # unsubscribed | bounced | manual
+    lead_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = created_field()
+
+
+class Reply(SQLModel, table=True):
+    __tablename__ = "reply"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "message_id", name="uq_reply_message"),
+        sa.Index("ix_reply_ws_created", "workspace_id", "created_at", "id"),
+    )
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    campaign_id: str | None = Field(default=None, index=True, max_length=40)
+    lead_id: str | None = Field(default=None, index=True, max_length=40)
+    send_id: str | None = Field(default=None, max_length=40)
+    mailbox_id: str | None = Field(default=None, max_length=40)
+    source: str = Field(default="inbound", max_length=20)  # inbound | imap
+    message_id: str | None = Field(default=None, max_length=300)
+    in_reply_to: str | None = Field(default=None, max_length=300)
+    references: str | None = None
+    from_email: str | None = Field(default=None, max_length=320)
+    from_name: str | None = Field(default=None, max_length=200)
+    to_email: str | None = Field(default=None, max_length=320)
+    subject: str | None = None
+    body_text: str | None = None
+    headers: dict = json_field(dict)
+    raw_size: int = 0
+    truncated: bool = False
+    status: str = Field(default="received", max_length=20)  # received | classified
+    label: str | None = Field(default=None, max_length=40)
+    confidence: float | None = None
+    reasons: list[str] = json_field(list)
+    needs_action: bool = False
+    handled_at: datetime | None = ts_field()
+    referral_email: str | None = Field(default=None, max_length=320)
+    return_date: date | None = None
+    received_at: datetime = created_field()
+    classified_at: datetime | None = ts_field()
+    created_at: datetime = created_field()
+
+
+# -- events and webhooks -----------------------------------------------------------------
+
+
+class Event(SQLModel, table=True):
+    """Every moment of the seed's events table, recorded exactly once (dedupe_key)."""
+
+    __tablename__ = "event"
+    __table_args__ = (sa.Index("ix_event_ws_created", "workspace_id", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    type: str = Field(max_length=60)
+    data: dict = json_field(dict)
+    dedupe_key: str = Field(max_length=200, unique=True)
+    created_at: datetime = created_field()
+    published_at: datetime | None = ts_field()
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    __tablename__ = "webhook_endpoint"
+    __table_args__ = (sa.Index("ix_webhook_ws_created", "workspace_id", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    url: str = Field(max_length=2000)
+    description: str | None = Field(default=None, max_length=500)
+    events: list[str] = json_field(list)
+    enabled: bool = True
+    disabled_reason: str | None = Field(default=None, max_length=200)
+    secret: str = Field(max_length=200)  # write-only: shown once, never returned again
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (sa.Index("ix_delivery_endpoint_created", "endpoint_id", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    endpoint_id: str = Field(foreign_key="webhook_endpoint.id", max_length=40)
+    event_id: str = Field(foreign_key="event.id", index=True, max_length=40)
+    event_type: str = Field(max_length=60)
+    workflow_id: str = Field(max_length=200, unique=True)
+    replay_of: str | None = Field(default=None, max_length=40)
+    status: str = Field(default="pending", max_length=20)  # pending | delivered | failed
+    attempt_count: int = 0
+    last_status_code: int | None = None
+    last_error: str | None = None
+    next_attempt_at: datetime | None = ts_field()
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+    completed_at: datetime | None = ts_field()
+
+
+class WebhookAttempt(SQLModel, table=True):
+    __tablename__ = "webhook_attempt"
+    __table_args__ = (sa.UniqueConstraint("delivery_id", "attempt", name="uq_attempt"),)
+    id: str = Field(primary_key=True, max_length=40)
+    delivery_id: str = Field(foreign_key="webhook_delivery.id", index=True, max_length=40)
+    attempt: int
+    started_at: datetime = created_field()
+    duration_ms: int | None = None
+    status_code: int | None = None
+    outcome: str = Field(max_length=20)  # delivered | retry | failed
+    error: str | None = None
+    response_body: str | None = None  # first 2 KB
+
+
+# -- inbound mail ------------------------------------------------------------------------
+
+
+class Mailbox(SQLModel, table=True):
+    __tablename__ = "mailbox"
+    __table_args__ = (sa.Index("ix_mailbox_ws_created", "workspace_id", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    host: str = Field(max_length=255)
+    port: int = 993
+    security: str = Field(default="tls", max_length=20)  # tls | starttls | none
+    username: str = Field(max_length=320)
+    password: str = Field(max_length=500)  # write-only
+    folder: str = Field(default="INBOX", max_length=200)
+    enabled: bool = True
+    uidvalidity: int | None = None
+    last_uid: int = 0
+    last_sync_at: datetime | None = ts_field()
+    last_error: str | None = None
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()

@@ -1,0 +1,38 @@
+"""Build a lead's schedule plan from the configuration rows."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from outreach.contracts import Plan, StepPlan
+from outreach.models import Campaign, Lead, Step
+
+
+def plan_from(campaign: Campaign, steps: list[Step], lead: Lead) -> Plan:
+    return Plan(
+        lead_status=lead.status,
+        campaign_status=campaign.status,
+        timezone=lead.timezone or campaign.timezone,
+        window=campaign.send_window,
+        steps=[
+            StepPlan(position=s.position, channel=s.channel, delay=s.delay)
+            for s in sorted(steps, key=lambda s: s.position)
+        ],
+    )
+
+
+async def campaign_steps(session: AsyncSession, campaign_id: str) -> list[Step]:
+    return list(
+        (
+            await session.exec(
+                select(Step).where(Step.campaign_id == campaign_id).order_by(col(Step.position))
+            )
+        ).all()
+    )
+
+
+async def load_plan(session: AsyncSession, lead: Lead) -> Plan:
+    campaign = await session.get(Campaign, lead.campaign_id)
+    assert campaign is not None
+    return plan_from(campaign, await campaign_steps(session, campaign.id), lead)

@@ -1,0 +1,54 @@
+"""Template rendering: `{{firstName}}`, `{{ firstName | there }}` (fallback when empty)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(?:\|([^{}]*))?\}\}")
+_BRACES = re.compile(r"\{\{|\}\}")
+STANDARD_VARIABLES = (
+    "firstName", "lastName", "fullName", "company", "role", "email", "linkedinUrl",
+    "fromName", "fromEmail", "unsubscribeUrl",
+)
+
+
+def check_template(text: str) -> None:
+    """ValueError if the template has unbalanced or malformed `{{ }}`."""
+    stripped = _VAR.sub("", text)
+    stray = _BRACES.search(stripped)
+    if stray:
+        snippet = stripped[max(0, stray.start() - 15) : stray.end() + 15]
+        raise ValueError(f"malformed template variable near '{snippet}'")
+
+
+def render(text: str | None, variables: Mapping[str, Any]) -> str:
+    if not text:
+        return ""
+
+    def _sub(m: re.Match[str]) -> str:
+        value = variables.get(m.group(1))
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return (m.group(2) or "").strip()
+        return str(value)
+
+    return _VAR.sub(_sub, text)
+
+
+def lead_variables(lead: Any, campaign: Any, extra: Mapping[str, Any] | None = None) -> dict:
+    first, last = lead.first_name or "", lead.last_name or ""
+    values: dict[str, Any] = {
+        **(lead.custom_fields or {}),
+        "firstName": lead.first_name,
+        "lastName": lead.last_name,
+        "fullName": (first + " " + last).strip() or None,
+        "company": lead.company,
+        "role": lead.role,
+        "email": lead.email,
+        "linkedinUrl": lead.linkedin_url,
+        "fromName": campaign.from_name,
+        "fromEmail": campaign.from_email,
+    }
+    values.update(extra or {})
+    return values

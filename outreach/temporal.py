@@ -1,0 +1,71 @@
+"""Temporal client helpers: connect, register search attributes, well-known ids."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
+from temporalio.service import RPCError, RPCStatusCode
+
+from outreach import search_attributes
+from outreach.config import Settings
+
+log = logging.getLogger("outreach.temporal")
+
+def lead_workflow_id(lead_id: str) -> str:
+    return f"lead-{lead_id}"
+
+
+def webhook_workflow_id(event_id: str, endpoint_id: str) -> str:
+    return f"webhook-{event_id}-{endpoint_id}"
+
+
+async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0) -> Client:
+    last: Exception | None = None
+    for i in range(max(1, attempts)):
+        try:
+            return await Client.connect(
+                settings.temporal_address, namespace=settings.temporal_namespace
+            )
+        except Exception as exc:  # noqa: BLE001 - RuntimeError from the core on refusal
+            last = exc
+            if i + 1 < attempts:
+                await asyncio.sleep(delay)
+    assert last is not None
+    raise last
+
+
+async def register_search_attributes(
+    client: Client, namespace: str, keys: tuple[SearchAttributeKey, ...] = search_attributes.ALL
+) -> list[str]:
+    """Create the attributes that are missing; return the names created. Idempotent.
+    (The time-skipping test server cannot list them: there every key is added.)"""
+    try:
+        existing = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=namespace), timeout=timedelta(seconds=10)
+        )
+        have = set(existing.custom_attributes) | set(existing.system_attributes)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.UNIMPLEMENTED:
+            raise
+        have = set()
+    missing = {k.name: k.indexed_value_type for k in keys if k.name not in have}
+    if missing:
+        try:
+            await client.operator_service.add_search_attributes(
+                AddSearchAttributesRequest(search_attributes=missing, namespace=namespace),
+                timeout=timedelta(seconds=30),
+            )
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.ALREADY_EXISTS:
+                raise
+            return []
+        log.info("registered search attributes: %s", ", ".join(sorted(missing)))
+    return sorted(missing)

@@ -1,0 +1,111 @@
+"""The Temporal worker: every workflow and activity of the engine, on three task queues.
+
+  <queue>           workflows and database activities
+  <queue>-email     perform_step (SMTP); its rate can be capped server-side
+  <queue>-webhooks  webhook delivery attempts (HTTP)
+
+Run with `python worker.py` or `outreach worker`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from outreach.config import Settings, get_settings
+from outreach.db import Database
+from outreach.logs import setup_logging
+from outreach.temporal import connect, register_search_attributes
+
+log = logging.getLogger("outreach.worker")
+
+
+def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[Worker]:
+    from activities.email import EmailActivities
+    from activities.leads import LeadActivities
+    from workflows.campaign import CampaignSyncWorkflow
+    from workflows.lead import LeadWorkflow
+
+    leads = LeadActivities(db, settings, client)
+    email = EmailActivities(db, settings, client)
+    workflows: list[type] = [LeadWorkflow, CampaignSyncWorkflow]
+    main_activities = [
+        leads.load_plan, leads.publish, leads.transition_lead, leads.mark_touch_sent,
+        leads.signal_campaign_leads,
+    ]
+    webhook_activities: list = []
+    try:
+        from activities.webhooks import webhook_activities as _webhooks
+        from workflows.webhook_delivery import WebhookDeliveryWorkflow
+    except ModuleNotFoundError:
+        pass
+    else:
+        workflows.append(WebhookDeliveryWorkflow)
+        webhook_activities = _webhooks(db, settings, client)
+    try:
+        from activities.replies import reply_activities, reply_workflows
+    except ModuleNotFoundError:
+        pass
+    else:
+        workflows.extend(reply_workflows())
+        main_activities.extend(reply_activities(db, settings, client))
+
+    email_kw = {}
+    if settings.max_sends_per_second > 0:
+        email_kw["max_task_queue_activities_per_second"] = settings.max_sends_per_second
+    workers = [
+        Worker(client, task_queue=settings.task_queue, workflows=workflows,
+               activities=main_activities),
+        Worker(client, task_queue=settings.email_task_queue, activities=[email.perform_step],
+               **email_kw),
+    ]
+    if webhook_activities:
+        workers.append(Worker(client, task_queue=settings.webhook_task_queue,
+                              activities=webhook_activities))
+    return workers
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    client = await connect(settings, attempts=60, delay=1.0)
+    await register_search_attributes(client, settings.temporal_namespace)
+    db = Database(settings)
+    workers = build_workers(client, settings, db)
+    log.info("worker polling %s", ", ".join(w.task_queue for w in workers))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for w in workers:
+                group.create_task(w.run())
+            await stop.wait()
+            for w in workers:
+                group.create_task(w.shutdown())
+    finally:
+        await db.dispose()
+
+
+def run_worker(settings: Settings | None = None) -> int:
+    setup_logging()
+    settings = settings or get_settings()
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        loop.run_until_complete(serve(settings, stop))
+    except Exception:
+        log.exception("worker failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    code = run_worker()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # the SDK can abort at interpreter exit (sdk-python #300)

@@ -1,0 +1,25 @@
+"""CampaignSyncWorkflow: after a campaign edit, pause or resume, tell its running leads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from outreach.contracts import CAMPAIGN_SYNC_WORKFLOW
+
+
+@workflow.defn(name=CAMPAIGN_SYNC_WORKFLOW)
+class CampaignSyncWorkflow:
+    @workflow.run
+    async def run(self, campaign_id: str) -> int:
+        return await workflow.execute_activity(
+            "signal_campaign_leads",
+            campaign_id,
+            result_type=int,
+            start_to_close_timeout=timedelta(minutes=30),
+            heartbeat_timeout=timedelta(minutes=1),
+            retry_policy=RetryPolicy(maximum_attempts=10, maximum_interval=timedelta(minutes=1)),
+        )
