@@ -168,10 +168,11 @@ class EmailActivities:
             if campaign.daily_cap and not req.forced and cap_day is None:
                 cap_day = schedule.local_day(req.scheduled_at, campaign.timezone)
                 if not await take_cap_slot(s, campaign.id, cap_day, campaign.daily_cap):
+                    retry_at = schedule.start_of_next_day(req.scheduled_at, campaign.timezone)
+                    spent = result("cap_reached", retry_at=retry_at)
                     await s.rollback()
                     await self._publish(events)
-                    retry_at = schedule.start_of_next_day(req.scheduled_at, campaign.timezone)
-                    return result("cap_reached", retry_at=retry_at)
+                    return spent
             now = utcnow()
             if send is None:
                 send = Send(

@@ -89,9 +89,24 @@ def parse_delay(text: str) -> isodate.Duration | timedelta:
     return value
 
 
-def add_delay(base: datetime, delay: str) -> datetime:
-    """`base` + the ISO duration; months and years count on the calendar."""
-    return (base + parse_delay(delay)).astimezone(UTC)
+def add_delay(base: datetime, delay: str, tz_name: str = "UTC") -> datetime:
+    """`base` + an ISO 8601 duration. Years, months, weeks and days count on the calendar of
+    the zone (P1D after 10:00 is 10:00 the next day, across a DST change too); hours,
+    minutes and seconds count as elapsed time."""
+    parse_delay(delay)  # validates
+    date_part, _, time_part = delay.partition("T")
+    calendar = isodate.parse_duration(date_part) if date_part != "P" else timedelta(0)
+    elapsed = isodate.parse_duration("PT" + time_part) if time_part else timedelta(0)
+    if isinstance(calendar, isodate.Duration):
+        years, months, days = int(calendar.years), int(calendar.months), calendar.tdelta
+    else:
+        years, months, days = 0, 0, calendar
+    tz = zone(tz_name)
+    wall = base.astimezone(tz).replace(tzinfo=None)
+    if years or months:
+        wall = wall + isodate.Duration(years=years, months=months)
+    wall = wall + days
+    return (wall.replace(tzinfo=tz).astimezone(UTC) + elapsed).astimezone(UTC)
 
 
 def _local(day: date, at: time, tz: ZoneInfo) -> datetime:

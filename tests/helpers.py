@@ -180,6 +180,8 @@ async def reload(db: Database, model: type, row_id: str) -> Any:
 
 # -- workers ---------------------------------------------------------------------------
 
+STARTED: dict[str, list[Any]] = {}  # task queue -> workflow handles started by tests
+
 
 @contextlib.asynccontextmanager
 async def running_worker(client: Client, settings: Settings, db: Database,
@@ -194,5 +196,69 @@ async def running_worker(client: Client, settings: Settings, db: Database,
     try:
         yield workers
     finally:
+        # Workflows left running would wake later on a queue nobody polls, and the
+        # time-skipping server would wait for them: end them with the worker.
+        for handle in STARTED.pop(settings.task_queue, []):
+            with contextlib.suppress(Exception):
+                await handle.terminate("test finished")
         await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def start_lead(client: Client, settings: Settings, db: Database, lead: Lead,
+                     events: list[str] | None = None, **input_overrides: Any) -> Any:
+    """Start the lead's workflow the way the API does; return its handle."""
+    from outreach.leads import lead_input, lead_search_attributes
+    from outreach.plans import load_plan
+    from outreach.temporal import lead_workflow_id
+
+    async with db.session() as s:
+        plan = await load_plan(s, await s.get(Lead, lead.id))
+    inp = lead_input(settings, lead, plan=plan, publish_event_ids=events or [])
+    for key, value in input_overrides.items():
+        setattr(inp, key, value)
+    handle = await client.start_workflow(
+        "LeadWorkflow", inp, id=lead_workflow_id(lead.id), task_queue=settings.task_queue,
+        search_attributes=lead_search_attributes(lead),
+    )
+    STARTED.setdefault(settings.task_queue, []).append(handle)
+    return handle
+
+
+async def advance_to(env: Any, instant: datetime) -> None:
+    """Move the time-skipping server's clock to `instant`."""
+    now = await env.get_current_time()
+    if instant > now:
+        await env.sleep(instant - now)
+
+
+def close_to(a: datetime | None, b: datetime, seconds: float = 3.0) -> bool:
+    return a is not None and abs((a - b).total_seconds()) <= seconds
+
+
+async def eventually(check: Callable[[], Any], within: float = 15.0, every: float = 0.02) -> Any:
+    """Poll an async (or sync) check in real time until it returns a truthy value."""
+    deadline = asyncio.get_running_loop().time() + within
+    last: Any = None
+    while asyncio.get_running_loop().time() < deadline:
+        last = check()
+        if asyncio.iscoroutine(last):
+            last = await last
+        if last:
+            return last
+        await asyncio.sleep(every)
+    raise AssertionError(f"condition not met within {within}s (last: {last!r})")
+
+
+async def events_of(db: Database, workspace_id: str, type_: str | None = None) -> list[Any]:
+    from outreach.models import Event
+
+    async with db.session() as s:
+        stmt = select(Event).where(Event.workspace_id == workspace_id)
+        if type_:
+            stmt = stmt.where(Event.type == type_)
+        return list((await s.exec(stmt.order_by(Event.created_at))).all())
+
+
+async def search_attribute(handle: Any, key: Any) -> Any:
+    return (await handle.describe()).typed_search_attributes.get(key)

@@ -72,6 +72,7 @@ class LeadWorkflow:
         self._changed = False
         self._replan = False
         self._force = 0
+        self._in_flight: int | None = None  # position of the step being performed now
         self._touches: list[TouchSent] = []
         self._results: dict[int, dict] = {}
         self._finished = False
@@ -164,7 +165,7 @@ class LeadWorkflow:
         if self.state.planned_position == step.position and self.state.planned_at:
             self._waiting_for = self._waiting_for or "delay"
             return self.state.planned_at
-        due = schedule.add_delay(self.state.base_at, step.delay)
+        due = schedule.add_delay(self.state.base_at, step.delay, self.plan.timezone)
         reason = "delay"
         for later, why in ((self.state.hold_until, "hold"), (self.state.cap_retry_at,
                                                              "daily_cap")):
@@ -196,6 +197,7 @@ class LeadWorkflow:
             forced=forced, publish_event_ids=events,
         )
         self._waiting_for = "sending"
+        self._in_flight = step.position
         try:
             result = await workflow.execute_activity(
                 "perform_step",
@@ -213,13 +215,14 @@ class LeadWorkflow:
                 reason="send_failed", send_position=step.position, error=str(cause)[:500],
             ))
             self.state.paused = status == "paused"
-            self._want_paused = None
+            self._want_paused = self.state.paused
             self._show(status)
             self._record(step.position, {"outcome": "failed", "sendId": None,
                                          "touchId": None, "error": str(cause)[:500]}, forced)
             return False
         finally:
             self._waiting_for = None
+            self._in_flight = None
 
         self._record(step.position, {"outcome": result.outcome, "sendId": result.send_id,
                                      "touchId": result.touch_id, "error": result.error},
@@ -262,8 +265,11 @@ class LeadWorkflow:
             lead_id=self.inp.lead_id, status="paused" if paused else "resumed",
             at=workflow.now(), reason="api",
         ))
+        # A pause or resume that arrived meanwhile stays in _want_paused for the next turn;
+        # if the row refused the change (the lead ended), stop insisting.
         self.state.paused = status == "paused"
-        self._want_paused = None
+        if self.state.paused != paused and self._want_paused == paused:
+            self._want_paused = self.state.paused
         self._forget_plan_time()
         self._show(status)
         if status in TERMINAL:
@@ -409,7 +415,8 @@ class LeadWorkflow:
 
     @workflow.update(name=LEAD_UPDATE_SEND_NEXT)
     async def send_next(self) -> dict:
-        target = self.state.position + 1
+        # A step already on its way counts as sent: "next" is the one after it.
+        target = max(self.state.position, self._in_flight or 0) + 1
         self._force += 1
         await workflow.wait_condition(lambda: target in self._results or self._finished)
         return self._results.get(target) or {
