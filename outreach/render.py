@@ -16,6 +16,8 @@ STANDARD_VARIABLES = (
 
 def check_template(text: str) -> None:
     """ValueError if the template has unbalanced or malformed `{{ }}`."""
+    if "{{{" in text or "}}}" in text:
+        raise ValueError("malformed template variable: use {{name}} or {{name|fallback}}")
     stripped = _VAR.sub("", text)
     stray = _BRACES.search(stripped)
     if stray:

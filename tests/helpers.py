@@ -85,7 +85,7 @@ class _Handler:
                                         datetime.now(UTC).timestamp()))
         if reply == "drop":
             # Accepted and stored, but the client never hears "250".
-            session.transport.close()
+            server.transport.close()
             return "250 OK"
         return reply
 
