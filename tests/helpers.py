@@ -199,8 +199,7 @@ async def running_worker(client: Client, settings: Settings, db: Database,
         # Workflows left running would wake later on a queue nobody polls, and the
         # time-skipping server would wait for them: end them with the worker.
         for handle in STARTED.pop(settings.task_queue, []):
-            with contextlib.suppress(Exception):
-                await handle.terminate("test finished")
+            await terminate_when_idle(handle)
         await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
         await asyncio.gather(*tasks, return_exceptions=True)
 
@@ -262,3 +261,29 @@ async def events_of(db: Database, workspace_id: str, type_: str | None = None) -
 
 async def search_attribute(handle: Any, key: Any) -> Any:
     return (await handle.describe()).typed_search_attributes.get(key)
+
+
+async def terminate_when_idle(handle: Any) -> None:
+    from temporalio.client import WorkflowExecutionStatus
+
+    with contextlib.suppress(Exception):
+        for _ in range(200):
+            desc = await handle.describe()
+            if desc.status != WorkflowExecutionStatus.RUNNING:
+                return
+            if not desc.raw_description.pending_activities:
+                break
+            await asyncio.sleep(0.05)
+        await handle.terminate("test finished")
+
+
+async def terminate_leads(client: Client, db: Database, workspace_id: str) -> None:
+    """End the lead workflows of a workspace still running (API-started ones included), so
+    their timers do not hold the time-skipping server's clock in later tests. An activity
+    in flight is let finish first: the server would wait for it otherwise."""
+    from outreach.temporal import lead_workflow_id
+
+    async with db.session() as s:
+        ids = (await s.exec(select(Lead.id).where(Lead.workspace_id == workspace_id))).all()
+    for lead_id in ids:
+        await terminate_when_idle(client.get_workflow_handle(lead_workflow_id(lead_id)))

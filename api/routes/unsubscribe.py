@@ -79,19 +79,20 @@ async def unsubscribe(
     lead = found
     # The suppression row is written here, so no later step can go out even if the
     # workflow engine is unreachable right now; the lead's workflow records the rest.
-    session.add(Suppression(id=new_id("sup"), workspace_id=lead.workspace_id,
-                            email=lead.email, reason="unsubscribed", lead_id=lead.id))
+    existing = (await session.exec(select(Suppression).where(
+        Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
+    ))).first()
+    if existing is None:
+        session.add(Suppression(id=new_id("sup"), workspace_id=lead.workspace_id,
+                                email=lead.email, reason="unsubscribed", lead_id=lead.id))
+    elif existing.reason != "unsubscribed":
+        existing.reason = "unsubscribed"
+        session.add(existing)
     try:
         await session.commit()
-    except IntegrityError:
+    except IntegrityError:  # a concurrent click wrote it first
         await session.rollback()
-        existing = (await session.exec(select(Suppression).where(
-            Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
-        ))).one()
-        if existing.reason != "unsubscribed":
-            existing.reason = "unsubscribed"
-            session.add(existing)
-            await session.commit()
+    await session.refresh(lead)
     try:
         client = await state.temporal()
         await signal_lead(client, state.settings, lead, LeadSignal.UNSUBSCRIBE, "link")
