@@ -35,7 +35,7 @@ def lead_input(settings: Settings, lead: Lead, **kw: Any) -> LeadInput:
         workspace_id=lead.workspace_id,
         campaign_id=lead.campaign_id,
         jitter_seconds=settings.send_jitter_seconds,
-        send_timeout_seconds=int(settings.smtp_timeout * 2 + 30),
+        send_timeout_seconds=int(settings.smtp_timeout * 2 + 10),
         **kw,
     )
 
