@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -48,6 +51,11 @@ class AppState:
                             "The workflow engine is unavailable; retry shortly.",
                         ) from exc
         return self._client
+
+    @cached_property
+    def cursor_key(self) -> bytes:
+        """Signs list cursors (a key derived from the deployment's secret)."""
+        return hmac.new(self.settings.signing_key(), b"list-cursor", hashlib.sha256).digest()
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -97,16 +105,18 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
         raise _unauthorized("Authorization must be `Bearer <key>`.", "invalid_api_key")
     if not looks_like_api_key(token):
         raise _unauthorized("Invalid API key.", "invalid_api_key")
-    key = (
-        await session.exec(select(ApiKey).where(ApiKey.key_hash == hash_api_key(token)))
+    row = (
+        await session.exec(
+            select(ApiKey, Workspace)
+            .join(Workspace, Workspace.id == ApiKey.workspace_id)
+            .where(ApiKey.key_hash == hash_api_key(token))
+        )
     ).first()
-    if key is None:
+    if row is None:
         raise _unauthorized("Invalid API key.", "invalid_api_key")
+    key, workspace = row
     if key.revoked_at is not None:
         raise _unauthorized("Key revoked", "key_revoked")
-    workspace = await session.get(Workspace, key.workspace_id)
-    if workspace is None:
-        raise _unauthorized("Invalid API key.", "invalid_api_key")
     if workspace.plan not in API_PLANS:
         raise APIError(
             402,

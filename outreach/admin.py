@@ -108,7 +108,7 @@ def seed_demo(settings: Settings) -> dict[str, Any] | None:
             now = utcnow()
             camp = Campaign(
                 id=new_id("camp"), workspace_id=ws.id, name="Demo: vibe coders Q2",
-                status="active", from_name="Anita", from_email="anita@demo.localhost",
+                status="active", from_name="Anita", from_email="anita@example.com",
                 pitch_context="We help solo SaaS founders ship in 7 days.", daily_cap=80,
                 timezone="UTC", send_window=None, created_at=now, updated_at=now,
             )

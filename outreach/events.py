@@ -53,10 +53,17 @@ async def record_event(
     data: dict[str, Any],
     dedupe_key: str,
     at: datetime | None = None,
+    new: bool = False,
 ) -> str:
-    """Insert the event unless one with this dedupe key exists; return its id."""
+    """Insert the event unless one with this dedupe key exists; return its id.
+    `new=True` when the key names a row created in this transaction (no lookup needed)."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type}")
+    if new:
+        event = Event(id=new_id("evt"), workspace_id=workspace_id, type=type, data=data,
+                      dedupe_key=dedupe_key, created_at=at or utcnow())
+        session.add(event)
+        return event.id
     existing = (
         await session.exec(select(Event.id).where(Event.dedupe_key == dedupe_key))
     ).first()

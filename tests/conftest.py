@@ -118,7 +118,9 @@ class _RecordStarts(client_mod.Interceptor):
     def __init__(self) -> None:
         self.ids: set[str] = set()
 
-    def intercept_client(self, next: client_mod.OutboundInterceptor) -> client_mod.OutboundInterceptor:
+    def intercept_client(
+        self, next: client_mod.OutboundInterceptor  # noqa: A002
+    ) -> client_mod.OutboundInterceptor:
         recorder = self
 
         class _Outbound(client_mod.OutboundInterceptor):

@@ -144,6 +144,7 @@ async def create_lead(
         event_id = await record_event(
             session, workspace_id=lead.workspace_id, type="lead.created",
             data={"lead": lead_payload(lead)}, dedupe_key=f"lead.created:{lead.id}", at=now,
+            new=True,
         )
         await session.commit()
     except IntegrityError:

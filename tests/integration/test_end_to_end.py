@@ -39,30 +39,31 @@ async def test_post_a_lead_and_find_its_email_in_the_catcher(dev_env, settings, 
                                            ("email", "P3D", None, "Bump")])
     app = create_app(st, dev_env.client)
     app.state.outreach = AppState(st, dev_env.client)
-    async with running_worker(dev_env.client, st, db):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://test") as http:
-            started = time.monotonic()
-            resp = await http.post(f"{API}/leads", headers={"Authorization": f"Bearer {key}"},
-                                   json={"campaignId": camp.id, "email": "sam@example.com",
-                                         "firstName": "Sam"})
-            assert resp.status_code == 201
-            await smtp.wait_for(1, within=10)
-            elapsed = time.monotonic() - started
-            assert smtp.messages[0].message["Subject"] == "Hello Sam"
-            # "within ~10 minutes" in the seed; we aim at under a second.
-            assert elapsed < 5, elapsed
+    transport = httpx.ASGITransport(app=app)
+    async with running_worker(dev_env.client, st, db), httpx.AsyncClient(
+        transport=transport, base_url="http://test"
+    ) as http:
+        started = time.monotonic()
+        resp = await http.post(f"{API}/leads", headers={"Authorization": f"Bearer {key}"},
+                               json={"campaignId": camp.id, "email": "sam@example.com",
+                                     "firstName": "Sam"})
+        assert resp.status_code == 201
+        await smtp.wait_for(1, within=10)
+        elapsed = time.monotonic() - started
+        assert smtp.messages[0].message["Subject"] == "Hello Sam"
+        # "within ~10 minutes" in the seed; we aim at under a second.
+        assert elapsed < 5, elapsed
 
-            # The operator's query in the Temporal UI finds it by its search attributes.
-            query = (f"OutreachCampaignId = '{camp.id}' AND OutreachLeadStatus = 'active' "
-                     f"AND OutreachWorkspaceId = '{ws.id}'")
+        # The operator's query in the Temporal UI finds it by its search attributes.
+        query = (f"OutreachCampaignId = '{camp.id}' AND OutreachLeadStatus = 'active' "
+                 f"AND OutreachWorkspaceId = '{ws.id}'")
 
-            async def listed():
-                return [w async for w in dev_env.client.list_workflows(query)]
+        async def listed():
+            return [w async for w in dev_env.client.list_workflows(query)]
 
-            (wf,) = await eventually(listed, within=20)
-            assert wf.id == f"lead-{resp.json()['id']}"
-            await dev_env.client.get_workflow_handle(wf.id).terminate("test done")
+        (wf,) = await eventually(listed, within=20)
+        assert wf.id == f"lead-{resp.json()['id']}"
+        await dev_env.client.get_workflow_handle(wf.id).terminate("test done")
     await app.state.outreach.close()
 
 

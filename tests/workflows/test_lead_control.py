@@ -18,8 +18,8 @@ from outreach.models import Campaign, Lead, Step, Suppression
 from tests.conftest import settings_for
 from tests.helpers import (
     close_to,
-    eventually,
     events_of,
+    eventually,
     make_campaign,
     make_lead,
     make_workspace,

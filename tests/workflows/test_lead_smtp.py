@@ -14,8 +14,8 @@ from outreach.models import Lead, Suppression
 from outreach.security import verify_token
 from tests.conftest import settings_for
 from tests.helpers import (
-    eventually,
     events_of,
+    eventually,
     make_campaign,
     make_lead,
     make_workspace,

