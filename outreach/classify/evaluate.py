@@ -1,0 +1,170 @@
+"""Score the rule classifier on labelled JSON lines.
+
+    python -m outreach.classify.evaluate [FILE ...]     # default tests/data/replies.jsonl
+
+Prints per-label precision/recall/F1/support, macro-F1, a confusion matrix, return-date and
+referral-email extraction accuracy, and the misclassified rows.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dataset import LabelledRow, load_labelled
+from .models import LABELS, Classification
+from .rules import classify
+
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "replies.jsonl"
+
+_SHORT = {
+    "interested": "int",
+    "meeting_request": "meet",
+    "objection": "obj",
+    "not_interested": "no",
+    "unsubscribe_request": "unsub",
+    "out_of_office": "ooo",
+    "auto_reply": "auto",
+    "wrong_person": "wrong",
+    "referral": "ref",
+    "question": "q",
+    "other": "other",
+}
+
+
+@dataclass
+class Report:
+    total: int = 0
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    date_total: int = 0
+    date_ok: int = 0
+    ref_total: int = 0
+    ref_ok: int = 0
+    mistakes: list[tuple[LabelledRow, Classification]] = field(default_factory=list)
+    extraction_mistakes: list[str] = field(default_factory=list)
+
+    def prf(self, label: str) -> tuple[float, float, float, int]:
+        tp = self.confusion[(label, label)]
+        pred = sum(v for (g, p), v in self.confusion.items() if p == label)
+        gold = sum(v for (g, p), v in self.confusion.items() if g == label)
+        precision = tp / pred if pred else 0.0
+        recall = tp / gold if gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1, gold
+
+    @property
+    def labels_present(self) -> list[str]:
+        gold = {g for g, _ in self.confusion}
+        return [lab for lab in LABELS if lab in gold]
+
+    @property
+    def macro_f1(self) -> float:
+        labels = self.labels_present
+        if not labels:
+            return 0.0
+        return sum(self.prf(lab)[2] for lab in labels) / len(labels)
+
+    @property
+    def accuracy(self) -> float:
+        ok = sum(v for (g, p), v in self.confusion.items() if g == p)
+        return ok / self.total if self.total else 0.0
+
+    def confusion_table(self) -> str:
+        cols = list(LABELS)
+        head = "gold \\ pred".ljust(20) + "".join(_SHORT[c].rjust(6) for c in cols)
+        rows = [head]
+        for g in cols:
+            counts = [self.confusion[(g, p)] for p in cols]
+            if not any(counts):
+                continue
+            rows.append(g.ljust(20) + "".join((str(n) if n else ".").rjust(6) for n in counts))
+        return "\n".join(rows)
+
+    def summary(self) -> str:
+        lines = [f"{'label':20}{'prec':>7}{'recall':>8}{'f1':>7}{'support':>9}"]
+        for lab in self.labels_present:
+            p, r, f, s = self.prf(lab)
+            lines.append(f"{lab:20}{p:7.3f}{r:8.3f}{f:7.3f}{s:9d}")
+        lines.append(
+            f"macro-F1 {self.macro_f1:.3f}   accuracy {self.accuracy:.3f}   n={self.total}"
+        )
+        if self.date_total:
+            lines.append(
+                f"return-date extraction {self.date_ok}/{self.date_total} "
+                f"({self.date_ok / self.date_total:.3f})"
+            )
+        if self.ref_total:
+            lines.append(
+                f"referral-email extraction {self.ref_ok}/{self.ref_total} "
+                f"({self.ref_ok / self.ref_total:.3f})"
+            )
+        lines += [
+            "",
+            "confusion matrix (rows = gold, columns = predicted):",
+            self.confusion_table(),
+        ]
+        return "\n".join(lines)
+
+    def mistakes_text(self, limit: int = 200) -> str:
+        out = []
+        for row, c in self.mistakes[:limit]:
+            snippet = " ".join(row.reply.body.split())[:90]
+            out.append(
+                f"{row.id}: gold={row.label} pred={c.label} [{'; '.join(c.reasons)[:120]}]"
+                f" :: {snippet}"
+            )
+        out += self.extraction_mistakes[:limit]
+        return "\n".join(out)
+
+
+def evaluate(paths: list[str | Path]) -> Report:
+    report = Report()
+    for path in paths:
+        for row in load_labelled(path):
+            c = classify(row.reply)
+            report.total += 1
+            report.confusion[(row.label, c.label)] += 1
+            if c.label != row.label:
+                report.mistakes.append((row, c))
+            if row.label == "out_of_office":
+                report.date_total += 1
+                if c.return_date == row.return_date:
+                    report.date_ok += 1
+                else:
+                    report.extraction_mistakes.append(
+                        f"{row.id}: returnDate gold={row.return_date} got={c.return_date}"
+                    )
+            if row.label == "referral" and "referralEmail" in row.raw:
+                report.ref_total += 1
+                gold = (row.referral_email or "").lower() or None
+                got = (c.referral_email or "").lower() or None
+                if gold == got:
+                    report.ref_ok += 1
+                else:
+                    report.extraction_mistakes.append(
+                        f"{row.id}: referralEmail gold={gold} got={got}"
+                    )
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    show_errors = "--errors" in args
+    files = [a for a in args if a != "--errors"] or [str(DEFAULT_FILE)]
+    try:
+        report = evaluate(files)
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"evaluate: error: {exc}\n")
+        return 1
+    print(f"files: {', '.join(files)}")
+    print(report.summary())
+    if show_errors:
+        print("\nmisclassified:")
+        print(report.mistakes_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
