@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("outreach.api")
@@ -70,11 +71,29 @@ ERROR_SCHEMA = {
 }
 
 
+_NOT_AN_OBJECT = ("dict_type", "model_attributes_type", "model_type")
+
+
 def _describe_validation(exc: RequestValidationError) -> tuple[str, str]:
     errors = exc.errors()
     for err in errors:
         if err.get("type") == "json_invalid":
             return "malformed_json", "Request body is not valid JSON."
+    for err in errors:
+        if tuple(err.get("loc", ())) != ("body",):
+            continue
+        if err.get("type") == "missing":
+            return "invalid_request", (
+                "Request body is required: a JSON object sent with "
+                "`Content-Type: application/json`."
+            )
+        if isinstance(err.get("input"), bytes | bytearray):
+            # FastAPI parses JSON only when the Content-Type says so.
+            return "invalid_content_type", (
+                "Send the request body as JSON with `Content-Type: application/json`."
+            )
+        if err.get("type") in _NOT_AN_OBJECT:
+            return "invalid_request", "Request body must be a JSON object."
     parts = []
     for err in errors[:5]:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
@@ -124,6 +143,24 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, message, code, getattr(exc, "headers", None))
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value the validation let through (PostgreSQL rejects NUL
+        # characters in text, numbers out of a column's range): the request's fault, and
+        # nothing was written (the session rolls back). Log the driver's reason only: the
+        # statement's parameters may hold secrets.
+        rid = getattr(request.state, "request_id", None)
+        reason = str(getattr(exc, "orig", None) or type(exc).__name__).splitlines()[0][:200]
+        log.warning(
+            "database refused a value request_id=%s path=%s: %s", rid, request.url.path, reason
+        )
+        return error_response(
+            400,
+            "A value in the request cannot be stored or searched (for example it contains "
+            "a NUL character or a number out of range).",
+            "invalid_value",
+        )
 
     @app.exception_handler(json.JSONDecodeError)
     async def _json(request: Request, exc: json.JSONDecodeError) -> JSONResponse:

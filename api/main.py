@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from api.deps import AppState
+from api.docs import finalize_openapi
 from api.errors import install_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.routes import campaigns, channel_touches, leads, me, replies, sends, unsubscribe
@@ -108,11 +109,7 @@ def _security_schemes(app: FastAPI) -> None:
             "bearer": {"type": "http", "scheme": "bearer",
                        "description": "An API key: pms_live_..."}
         }
-        for path, ops in schema.get("paths", {}).items():
-            if path.startswith(API_PREFIX):
-                for op in ops.values():
-                    op["security"] = [{"bearer": []}]
-        app.openapi_schema = schema
+        app.openapi_schema = finalize_openapi(schema, API_PREFIX, app.routes)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -13,7 +13,7 @@ from typing import Any
 log = logging.getLogger("outreach.api")
 access_log = logging.getLogger("outreach.access")
 
-_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -35,6 +35,11 @@ def _envelope(status: int, message: str, code: str, request_id: str) -> tuple[Me
     return start, {"type": "http.response.body", "body": body}
 
 
+def _has_nul(scope: Scope) -> bool:
+    query = scope.get("query_string", b"")
+    return "\x00" in scope.get("path", "") or b"%00" in query or b"\x00" in query
+
+
 class RequestContextMiddleware:
     """Echo a sane incoming X-Request-Id or make one; log one line per request."""
 
@@ -51,7 +56,7 @@ class RequestContextMiddleware:
                 incoming = value.decode("latin-1")
                 break
         request_id = (
-            incoming if incoming and _SANE_REQUEST_ID.match(incoming) else
+            incoming if incoming and _SANE_REQUEST_ID.fullmatch(incoming) else
             "req_" + secrets.token_hex(12)
         )
         scope.setdefault("state", {})["request_id"] = request_id
@@ -70,6 +75,15 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            if _has_nul(scope):
+                # No database stores or searches NUL characters (PostgreSQL refuses them).
+                status_holder["status"] = 400
+                start, body = _envelope(
+                    400, "NUL characters are not allowed in URLs.", "invalid_request", request_id
+                )
+                await send(start)
+                await send(body)
+                return
             await self.app(scope, receive, send_wrapper)
         except Exception:
             log.exception("unhandled error request_id=%s path=%s", request_id, scope.get("path"))

@@ -7,7 +7,7 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from outreach.config import get_settings
 from outreach.scopes import PLANS, parse_scopes
@@ -19,13 +19,22 @@ def _print(data: Any) -> None:
 
 
 def _fail(message: str, code: int = 1) -> int:
-    sys.stderr.write(f"outreach: error: {message}\n")
+    # One line: database errors carry the statement and a link on further lines.
+    first = (message.strip().splitlines() or ["failed"])[0]
+    sys.stderr.write(f"outreach: error: {first}\n")
     sys.stderr.flush()
     return code
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes answer one line on stderr (exit 2), like every other failure."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"outreach: error: {self.prog.removeprefix('outreach ')}: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="outreach", description="Self-hostable outreach engine")
+    p = _Parser(prog="outreach", description="Self-hostable outreach engine")
     sub = p.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help="run Temporal, SMTP catcher, worker and API together")

@@ -30,7 +30,7 @@ def looks_like_api_key(value: str) -> bool:
     return (
         value.startswith(KEY_PREFIX)
         and 16 <= len(value) <= 200
-        and all(c.isalnum() or c in "-_" for c in value)
+        and all((c.isascii() and c.isalnum()) or c in "-_" for c in value)
     )
 
 

@@ -32,6 +32,12 @@ ALLOWED_TRANSITIONS = {
 }
 
 
+def clean_name(name: str) -> str:
+    if not name.strip():
+        raise unprocessable("name must not be blank.", "invalid_name")
+    return name.strip()
+
+
 def validate_steps(steps: list[s.StepIn]) -> None:
     seen_email = False
     for i, step in enumerate(steps, start=1):
@@ -201,11 +207,12 @@ async def create_campaign(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.CAMPAIGNS_WRITE)],
 ) -> s.CampaignDetailOut:
+    name = clean_name(body.name)
     window, from_email = validate_settings(body.timezone, body.send_window, body.from_email)
     validate_steps(body.steps)
     now = utcnow()
     campaign = Campaign(
-        id=new_id("camp"), workspace_id=principal.workspace_id, name=body.name.strip(),
+        id=new_id("camp"), workspace_id=principal.workspace_id, name=name,
         status=body.status, from_name=body.from_name, from_email=from_email,
         pitch_context=body.pitch_context, daily_cap=body.daily_cap, timezone=body.timezone,
         send_window=window, created_at=now, updated_at=now,
@@ -252,7 +259,7 @@ async def update_campaign(
         )
     before = campaign.model_dump()
     if "name" in given:
-        campaign.name = body.name.strip()  # type: ignore[union-attr]
+        campaign.name = clean_name(body.name)  # type: ignore[arg-type]
     for fld in ("status", "from_name", "pitch_context", "daily_cap", "timezone"):
         if fld in given:
             setattr(campaign, fld, getattr(body, fld))
