@@ -311,7 +311,13 @@ def _score(c: _Cand, text: str, ref: date) -> float | None:
         score -= 0.5
     if c.when < ref:
         score -= 3.0
+    if not c.explicit_year and (c.when - ref).days > STALE_AFTER_DAYS:
+        # "Back on March 3" received on March 10 is a stale notice, not a year away.
+        return None
     return score
+
+
+STALE_AFTER_DAYS = 180
 
 
 def _looks_english(text: str) -> bool:

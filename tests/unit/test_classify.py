@@ -322,7 +322,7 @@ def test_negated_interest_is_not_interest() -> None:
         ("I will return on 12/03/2026.", date(2026, 3, 12)),
         ("Ich bin zurück am 15.04.", date(2026, 4, 15)),
         ("Ab dem 20.04. bin ich wieder erreichbar.", date(2026, 4, 20)),
-        ("Je serai de retour le 3 mars.", date(2027, 3, 3)),  # 3 March is before 5 March
+        ("Je serai de retour le 3 mars.", None),  # 3 March is before 5 March: stale
         ("De retour le 13 mars.", date(2026, 3, 13)),
         ("Regreso el 5 de mayo.", date(2026, 5, 5)),
         ("Volto no dia 10 de abril.", date(2026, 4, 10)),
@@ -500,3 +500,15 @@ def test_classify_is_deterministic_and_fast() -> None:
     for _ in range(50):
         assert classify(r) == first
     assert (time.perf_counter() - start) / 50 < 0.02
+
+
+def test_stale_out_of_office_date_is_not_a_year_away():
+    from datetime import date
+
+    from outreach.classify.dates import extract_return_date
+
+    received = date(2026, 3, 10)
+    assert extract_return_date("I'm out of office, back on March 3.", received) is None
+    assert extract_return_date("I'm out of office, back on March 13.", received) == date(
+        2026, 3, 13)
+    assert extract_return_date("Out until 3 March 2027.", received) == date(2027, 3, 3)
