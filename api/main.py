@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         docs_url="/docs",
         openapi_url="/openapi.json",
         redoc_url=None,
+        redirect_slashes=False,  # `/campaigns/` is a 404 in the envelope, not a redirect
     )
     install_error_handlers(app)
     for module in (me, campaigns, leads, sends, replies, channel_touches):

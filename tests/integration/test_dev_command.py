@@ -1,0 +1,98 @@
+"""`outreach dev`: the one-machine setup a new user runs first."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.helpers import free_port
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _read_until(proc: subprocess.Popen, pattern: str, limit: float) -> str:
+    """Output of `proc` up to the first line matching `pattern`."""
+    seen = []
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            if proc.poll() is not None:
+                break
+            continue
+        seen.append(line)
+        if re.search(pattern, line):
+            return "".join(seen)
+    raise AssertionError("output so far:\n" + "".join(seen))
+
+
+def test_dev_starts_everything_seeds_a_demo_and_stops_on_ctrl_c(tmp_path):
+    ports = {"api": free_port(), "temporal": free_port(), "ui": free_port(),
+             "smtp": free_port()}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTREACH_", "TEMPORAL_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "outreach.cli", "dev", "--data-dir", str(tmp_path / "data"),
+         "--api-port", str(ports["api"]), "--temporal-port", str(ports["temporal"]),
+         "--ui-port", str(ports["ui"]), "--smtp-port", str(ports["smtp"])],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        start_new_session=True,
+    )
+    try:
+        out = _read_until(proc, r"Ctrl-C stops everything", 120)
+        key = re.search(r"(pms_live_[A-Za-z0-9_-]+)", out).group(1)
+        assert f"http://localhost:{ports['ui']}" in out
+        base = f"http://127.0.0.1:{ports['api']}"
+        deadline = time.monotonic() + 60
+        while True:  # the API process may still be binding its port
+            try:
+                me = httpx.get(f"{base}/api/v1/outreach/me",
+                               headers={"Authorization": f"Bearer {key}"}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
+        assert me.status_code == 200
+        body = me.json()
+        assert set(body) == {"workspace", "key"}
+        assert set(body["workspace"]) == {"id", "name", "createdAt"}
+        assert body["key"]["prefix"].startswith("pms_live_") and "leads:write" in body[
+            "key"]["scopes"]
+        assert httpx.get(f"http://127.0.0.1:{ports['ui']}/", timeout=10).status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+    assert code == 0
+    for port in ports.values():  # every child is gone: the ports are free again
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", port))
+
+
+def test_dev_says_which_port_is_taken(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "outreach.cli", "dev", "--data-dir", str(tmp_path),
+             "--api-port", str(port), "--temporal-port", str(free_port()),
+             "--ui-port", str(free_port()), "--smtp-port", str(free_port())],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"port {port} (API) is already in use" in result.stderr
+    assert "--api-port" in result.stderr
