@@ -47,7 +47,6 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     except ModuleNotFoundError:
         pass
     else:
-        workflows.append(WebhookDeliveryWorkflow)
         webhook_activities = _webhooks(db, settings, client)
     try:
         from activities.replies import reply_activities, reply_workflows
@@ -68,7 +67,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     ]
     if webhook_activities:
         workers.append(Worker(client, task_queue=settings.webhook_task_queue,
-                              activities=webhook_activities))
+                              workflows=[WebhookDeliveryWorkflow], activities=webhook_activities))
     return workers
 
 

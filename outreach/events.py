@@ -7,6 +7,7 @@ starts one `WebhookDeliveryWorkflow` per (event, subscribed endpoint); the workf
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,7 @@ from temporalio.common import (
     WorkflowIDReusePolicy,
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
 from outreach import search_attributes as sa_keys
 from outreach.contracts import WEBHOOK_DELIVERY_WORKFLOW, DeliveryInput
@@ -29,8 +31,11 @@ from outreach.db import Database
 from outreach.ids import new_id
 from outreach.models import Event, WebhookDelivery, WebhookEndpoint, utcnow
 from outreach.temporal import webhook_workflow_id
+from outreach.webhooks.policy import PENDING
 
 log = logging.getLogger("outreach.events")
+
+START_CONCURRENCY = 16  # workflow starts in flight per fan-out
 
 EVENT_TYPES = (
     "lead.created", "lead.replied", "lead.bounced", "lead.unsubscribed", "lead.completed",
@@ -102,40 +107,75 @@ def subscribed(endpoint: WebhookEndpoint, event_type: str) -> bool:
     return endpoint.enabled and ("*" in endpoint.events or event_type in endpoint.events)
 
 
+def delivery_search_attributes(
+    workspace_id: str, event_type: str, endpoint_id: str, status: str = PENDING
+) -> TypedSearchAttributes:
+    return TypedSearchAttributes([
+        SearchAttributePair(sa_keys.WORKSPACE_ID, workspace_id),
+        SearchAttributePair(sa_keys.EVENT_TYPE, event_type),
+        SearchAttributePair(sa_keys.WEBHOOK_ENDPOINT_ID, endpoint_id),
+        SearchAttributePair(sa_keys.DELIVERY_STATUS, status),
+    ])
+
+
 async def publish_events(
     db: Database, client: Client, task_queue: str, event_ids: list[str]
 ) -> int:
-    """Start the webhook deliveries of these events. Idempotent; returns deliveries started."""
+    """Start the webhook deliveries of these events: one `WebhookDeliveryWorkflow` on
+    `task_queue` per (event, enabled endpoint subscribed to its type). Idempotent: a retried
+    call finds the delivery rows (unique workflow id) and the workflows it made before and
+    starts nothing twice. Returns the number of workflows started."""
     if not event_ids:
         return 0
-    started = 0
     async with db.session() as session:
         events = (await session.exec(select(Event).where(col(Event.id).in_(event_ids)))).all()
-        workspaces = {e.workspace_id for e in events}
+        if not events:
+            return 0
         endpoints = (
             await session.exec(
                 select(WebhookEndpoint).where(
-                    col(WebhookEndpoint.workspace_id).in_(workspaces),
+                    col(WebhookEndpoint.workspace_id).in_({e.workspace_id for e in events}),
                     WebhookEndpoint.enabled == True,  # noqa: E712
                 )
             )
-        ).all() if workspaces else []
+        ).all()
+        to_start: list[WebhookDelivery] = []
         for event in sorted(events, key=lambda e: (e.created_at, e.id)):
             for endpoint in endpoints:
-                if endpoint.workspace_id != event.workspace_id or not subscribed(
+                if endpoint.workspace_id == event.workspace_id and subscribed(
                     endpoint, event.type
                 ):
-                    continue
-                if await start_delivery(session, client, task_queue, event, endpoint):
-                    started += 1
-        if events:
-            await session.exec(
-                update(Event)
-                .where(col(Event.id).in_([e.id for e in events]), col(Event.published_at).is_(None))
-                .values(published_at=utcnow())
-            )
-            await session.commit()
-    return started
+                    delivery = await _delivery_row(
+                        session, event, endpoint, webhook_workflow_id(event.id, endpoint.id)
+                    )
+                    if delivery is not None and delivery.status == PENDING:
+                        to_start.append(delivery)
+        await session.exec(
+            update(Event)
+            .where(col(Event.id).in_([e.id for e in events]), col(Event.published_at).is_(None))
+            .values(published_at=utcnow())
+        )
+        await session.commit()
+
+    # One endpoint's deliveries start in event order; endpoints start side by side.
+    chains: dict[str, list[WebhookDelivery]] = {}
+    for delivery in to_start:
+        chains.setdefault(delivery.endpoint_id, []).append(delivery)
+    gate = asyncio.Semaphore(START_CONCURRENCY)
+
+    async def start_chain(chain: list[WebhookDelivery]) -> int:
+        started = 0
+        for delivery in chain:
+            async with gate:
+                started += await _start(client, task_queue, delivery)
+        return started
+
+    results = await asyncio.gather(*(start_chain(c) for c in chains.values()),
+                                   return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result  # the caller's activity retries; nothing starts twice
+    return sum(results)  # type: ignore[arg-type]
 
 
 async def start_delivery(
@@ -146,48 +186,70 @@ async def start_delivery(
     endpoint: WebhookEndpoint,
     *,
     replay_of: str | None = None,
-) -> bool:
-    """Create the delivery row (once) and start its workflow (once)."""
-    if replay_of is None:
-        workflow_id = webhook_workflow_id(event.id, endpoint.id)
-    else:
-        workflow_id = f"{webhook_workflow_id(event.id, endpoint.id)}-replay-{new_id('dlv')[4:]}"
-    by_workflow = select(WebhookDelivery).where(WebhookDelivery.workflow_id == workflow_id)
-    delivery = (await session.exec(by_workflow)).first()
-    if delivery is None:
-        delivery = WebhookDelivery(
-            id=new_id("dlv"), workspace_id=event.workspace_id, endpoint_id=endpoint.id,
-            event_id=event.id, event_type=event.type, workflow_id=workflow_id,
-            replay_of=replay_of,
-        )
+) -> WebhookDelivery | None:
+    """Create one delivery row and start its workflow; a replay (`replay_of` = the delivery
+    it repeats) gets a new row and workflow for the same event. Commits the session.
+    None when the endpoint disappeared meanwhile."""
+    workflow_id = webhook_workflow_id(event.id, endpoint.id)
+    if replay_of is not None:
+        workflow_id += f"-replay-{new_id('dlv')[4:]}"
+    delivery = await _delivery_row(session, event, endpoint, workflow_id, replay_of)
+    await session.commit()
+    if delivery is not None and delivery.status == PENDING:
         try:
-            async with session.begin_nested():
-                session.add(delivery)
-        except IntegrityError:
-            delivery = (
-                await session.exec(
-                    select(WebhookDelivery).where(WebhookDelivery.workflow_id == workflow_id)
-                )
-            ).one()
-        await session.commit()
+            await _start(client, task_queue, delivery)
+        except RPCError:
+            if replay_of is not None:  # a replay that did not start leaves no row behind
+                await session.delete(delivery)
+                await session.commit()
+            raise
+    return delivery
+
+
+async def _delivery_row(
+    session: AsyncSession,
+    event: Event,
+    endpoint: WebhookEndpoint,
+    workflow_id: str,
+    replay_of: str | None = None,
+) -> WebhookDelivery | None:
+    """The delivery row of this workflow id, created unless it exists."""
+    by_workflow = select(WebhookDelivery).where(WebhookDelivery.workflow_id == workflow_id)
+    found = (await session.exec(by_workflow)).first()
+    if found is not None:
+        return found
+    delivery = WebhookDelivery(
+        id=new_id("dlv"), workspace_id=event.workspace_id, endpoint_id=endpoint.id,
+        event_id=event.id, event_type=event.type, workflow_id=workflow_id, replay_of=replay_of,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(delivery)
+    except IntegrityError:
+        # A concurrent fan-out created it first, or the endpoint was just deleted.
+        return (await session.exec(by_workflow)).first()
+    return delivery
+
+
+async def _start(client: Client, task_queue: str, delivery: WebhookDelivery) -> bool:
     try:
         await client.start_workflow(
             WEBHOOK_DELIVERY_WORKFLOW,
             DeliveryInput(
-                delivery_id=delivery.id, event_id=event.id, endpoint_id=endpoint.id,
-                workspace_id=event.workspace_id, event_type=event.type,
+                delivery_id=delivery.id, event_id=delivery.event_id,
+                endpoint_id=delivery.endpoint_id, workspace_id=delivery.workspace_id,
+                event_type=delivery.event_type,
             ),
-            id=workflow_id,
+            id=delivery.workflow_id,
             task_queue=task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            # Running or finished before: "already started", so nothing is started twice.
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes([
-                SearchAttributePair(sa_keys.WORKSPACE_ID, event.workspace_id),
-                SearchAttributePair(sa_keys.EVENT_TYPE, event.type),
-                SearchAttributePair(sa_keys.WEBHOOK_ENDPOINT_ID, endpoint.id),
-                SearchAttributePair(sa_keys.DELIVERY_STATUS, "pending"),
-            ]),
+            search_attributes=delivery_search_attributes(
+                delivery.workspace_id, delivery.event_type, delivery.endpoint_id
+            ),
+            static_summary=f"{delivery.event_type} to {delivery.endpoint_id}",
         )
     except WorkflowAlreadyStartedError:
-        return False  # finished before: reuse policy default rejects; nothing to do
+        return False
     return True

@@ -1,0 +1,7 @@
+"""Webhook deliveries: the pure parts both the workflow and the activities use.
+
+policy     the retry schedule and what a receiver's answer means (workflow-safe)
+signing    secrets, the envelope, `X-PMS-Signature` and the Standard Webhooks headers
+guard      which URLs and addresses may receive deliveries (SSRF protection)
+transport  the HTTP POST: connects only to checked addresses, caps time and body size
+"""
