@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -104,6 +105,7 @@ class _Step:
     steps: list[Step]
     send: Send | None
     events: list[str]
+    suppressed: str | None = None  # the suppression list's reason for this address
 
     def result(self, outcome: str, **kw: object) -> StepResult:
         return StepResult(outcome, lead_status=self.lead.status, position=self.req.position,
@@ -145,16 +147,22 @@ class EmailActivities:
     @activity.defn(name="perform_step")
     async def perform_step(self, req: StepRequest) -> StepResult:
         async with self.db.session() as s:
-            lead = await s.get(Lead, req.lead_id)
-            if lead is None:
+            # One round trip for the lead, its campaign, this step's send and the
+            # suppression entry of its address, if any.
+            row = (await s.exec(
+                select(Lead, Campaign, Send, Suppression.reason)
+                .join(Campaign, Campaign.id == Lead.campaign_id)
+                .outerjoin(Send, and_(Send.lead_id == Lead.id,
+                                      Send.step_position == req.position))
+                .outerjoin(Suppression, and_(Suppression.workspace_id == Lead.workspace_id,
+                                             Suppression.email == Lead.email))
+                .where(Lead.id == req.lead_id)
+            )).first()
+            if row is None:
                 return StepResult("lead_inactive", lead_status="stopped", position=req.position)
-            campaign = await s.get(Campaign, lead.campaign_id)
-            assert campaign is not None
-            send = (await s.exec(select(Send).where(
-                Send.lead_id == lead.id, Send.step_position == req.position
-            ))).first()
+            lead, campaign, send, suppressed = row
             ctx = _Step(s, req, lead, campaign, await campaign_steps(s, campaign.id), send,
-                        list(req.publish_event_ids))
+                        list(req.publish_event_ids), suppressed)
             done = await self._already_done(ctx) or await self._must_not_send(ctx)
             if done is not None:
                 return done
@@ -194,13 +202,10 @@ class EmailActivities:
                                              and not ctx.req.forced):
             await self._commit_and_publish(ctx)
             return ctx.result("campaign_inactive")
-        suppression = (await ctx.s.exec(select(Suppression).where(
-            Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
-        ))).first()
-        if suppression is None:
+        if ctx.suppressed is None:
             return None
-        status = "bounced" if suppression.reason == "bounced" else "unsubscribed"
-        lead.status, lead.status_reason = status, f"suppressed ({suppression.reason})"
+        status = "bounced" if ctx.suppressed == "bounced" else "unsubscribed"
+        lead.status, lead.status_reason = status, f"suppressed ({ctx.suppressed})"
         lead.finished_at = lead.updated_at = utcnow()
         ctx.s.add(lead)
         await ctx.event(f"lead.{status}", {"lead": lead_payload(lead), "reason": "suppressed"},
@@ -357,6 +362,8 @@ class EmailActivities:
                       position: int) -> tuple[str, list[str]]:
         """The subject of the lead's first email and the Message-IDs of the emails before
         this step (for In-Reply-To / References)."""
+        if position == 1:
+            return "", []
         earlier = (await s.exec(
             select(Send.subject, Send.message_id)
             .where(Send.lead_id == lead_id, Send.step_position < position,
