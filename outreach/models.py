@@ -216,6 +216,9 @@ class Suppression(SQLModel, table=True):
 
 
 class Reply(SQLModel, table=True):
+    """One inbound message: a reply (matched to a lead or not), or a delivery status report
+    (`kind` bounce / dsn: never listed as a reply; `send_id` names the send it reports on)."""
+
     __tablename__ = "reply"
     __table_args__ = (
         sa.UniqueConstraint("workspace_id", "message_id", name="uq_reply_message"),
@@ -228,6 +231,10 @@ class Reply(SQLModel, table=True):
     send_id: str | None = Field(default=None, max_length=40)
     mailbox_id: str | None = Field(default=None, max_length=40)
     source: str = Field(default="inbound", max_length=20)  # inbound | imap
+    # reply | bounce (hard DSN / mailer-daemon failure) | dsn (delayed, relayed: no effect)
+    kind: str = Field(default="reply", max_length=20,
+                      sa_column_kwargs={"server_default": "reply"})
+    matched_by: str | None = Field(default=None, max_length=20)  # headers | address
     message_id: str | None = Field(default=None, max_length=300)
     in_reply_to: str | None = Field(default=None, max_length=300)
     references: str | None = None
@@ -237,9 +244,12 @@ class Reply(SQLModel, table=True):
     subject: str | None = None
     body_text: str | None = None
     headers: dict = json_field(dict)
+    # For kind bounce / dsn: action, status, recipients, originalMessageIds, diagnostic.
+    bounce: dict | None = json_field(lambda: None, nullable=True)
     raw_size: int = 0
     truncated: bool = False
-    status: str = Field(default="received", max_length=20)  # received | classified
+    # received (stored) -> matched -> classified -> done (its label's effect applied)
+    status: str = Field(default="received", max_length=20)
     label: str | None = Field(default=None, max_length=40)
     confidence: float | None = None
     reasons: list[str] = json_field(list)
@@ -250,6 +260,14 @@ class Reply(SQLModel, table=True):
     received_at: datetime = created_field()
     classified_at: datetime | None = ts_field()
     created_at: datetime = created_field()
+
+
+class ReplyRaw(SQLModel, table=True):
+    """The message as received, up to a cap (`Reply.truncated` says when it was cut)."""
+
+    __tablename__ = "reply_raw"
+    reply_id: str = Field(primary_key=True, foreign_key="reply.id", max_length=40)
+    raw: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
 
 
 # -- events and webhooks -----------------------------------------------------------------
@@ -294,7 +312,8 @@ class WebhookDelivery(SQLModel, table=True):
     event_type: str = Field(max_length=60)
     workflow_id: str = Field(max_length=200, unique=True)
     replay_of: str | None = Field(default=None, max_length=40)
-    status: str = Field(default="pending", max_length=20)  # pending | delivered | failed
+    # pending | retrying | delivered | failed | cancelled (see outreach.webhooks.policy)
+    status: str = Field(default="pending", max_length=20)
     attempt_count: int = 0
     last_status_code: int | None = None
     last_error: str | None = None
@@ -313,7 +332,7 @@ class WebhookAttempt(SQLModel, table=True):
     started_at: datetime = created_field()
     duration_ms: int | None = None
     status_code: int | None = None
-    outcome: str = Field(max_length=20)  # delivered | retry | failed
+    outcome: str = Field(max_length=20)  # delivered | retry (another follows) | failed
     error: str | None = None
     response_body: str | None = None  # first 2 KB
 
@@ -333,8 +352,12 @@ class Mailbox(SQLModel, table=True):
     password: str = Field(max_length=500)  # write-only
     folder: str = Field(default="INBOX", max_length=200)
     enabled: bool = True
-    uidvalidity: int | None = None
-    last_uid: int = 0
+    # False: the first sync starts after the messages already in the folder.
+    sync_existing: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # IMAP UIDs and UIDVALIDITY are unsigned 32-bit: wider than PostgreSQL's INTEGER.
+    uidvalidity: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger(),
+                                                                      nullable=True))
+    last_uid: int = Field(default=0, sa_column=sa.Column(sa.BigInteger(), nullable=False))
     last_sync_at: datetime | None = ts_field()
     last_error: str | None = None
     created_at: datetime = created_field()

@@ -40,10 +40,13 @@ def touch_payload(touch: ChannelTouch) -> dict[str, Any]:
 def reply_payload(reply: Reply) -> dict[str, Any]:
     return {
         "id": reply.id, "leadId": reply.lead_id, "campaignId": reply.campaign_id,
-        "sendId": reply.send_id, "fromEmail": reply.from_email, "subject": reply.subject,
-        "body": reply.body_text, "label": reply.label, "confidence": reply.confidence,
-        "reasons": reply.reasons or [], "needsAction": reply.needs_action,
+        "sendId": reply.send_id, "fromEmail": reply.from_email, "fromName": reply.from_name,
+        "subject": reply.subject, "body": reply.body_text, "label": reply.label,
+        "confidence": reply.confidence, "reasons": reply.reasons or [],
+        "needsAction": reply.needs_action and reply.handled_at is None,
+        "handled": reply.handled_at is not None,
         "referralEmail": reply.referral_email,
         "returnDate": reply.return_date.isoformat() if reply.return_date else None,
-        "receivedAt": iso(reply.received_at),
+        "messageId": reply.message_id, "matchedBy": reply.matched_by, "source": reply.source,
+        "truncated": reply.truncated, "receivedAt": iso(reply.received_at),
     }

@@ -34,7 +34,9 @@ async def list_replies(
 ) -> dict:
     """Newest first. `needsAction=true`: interested, meeting_request, question, referral
     and objection replies not yet marked handled."""
-    stmt = select(Reply).where(Reply.workspace_id == principal.workspace_id)
+    # Delivery status reports are stored beside replies (kind bounce / dsn): not replies.
+    stmt = select(Reply).where(Reply.workspace_id == principal.workspace_id,
+                               Reply.kind == "reply")
     if campaign_id:
         stmt = stmt.where(Reply.campaign_id == campaign_id)
     if lead_id:

@@ -1,0 +1,328 @@
+"""Activities of the inbound-mail workflows: match, classify, apply, and mailbox sync.
+
+Each one is safe to retry: a step already done is recognised from the row (`status`),
+events are recorded once (dedupe keys) and published again (publishing is idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from activities.email import add_suppression
+from outreach.classify import ReplyText, classify_with_provider
+from outreach.config import Settings
+from outreach.contracts import HoldSignal, LeadSignal, ReplySignal
+from outreach.db import Database
+from outreach.events import publish_events, record_event
+from outreach.ids import new_id
+from outreach.inbound import effects
+from outreach.inbound.contracts import (
+    ClassifyOutcome,
+    MatchOutcome,
+    ReplyEffect,
+    SyncOutcome,
+    mailbox_schedule_id,
+)
+from outreach.inbound.matching import match_bounce, match_reply
+from outreach.inbound.message import clip
+from outreach.inbound.schedules import delete_mailbox_schedule
+from outreach.inbound.store import start_reply_workflow
+from outreach.inbound.sync import sync_mailbox
+from outreach.leads import lead_handle, signal_lead
+from outreach.models import (
+    TERMINAL_LEAD_STATUSES,
+    Campaign,
+    Lead,
+    Reply,
+    Send,
+    Suppression,
+    utcnow,
+)
+from outreach.payloads import lead_payload, reply_payload, send_payload
+
+log = logging.getLogger("outreach.activities.replies")
+
+ORPHAN_AFTER = timedelta(minutes=10)
+
+
+class ReplyActivities:
+    def __init__(self, db: Database, settings: Settings, client: Client) -> None:
+        self.db = db
+        self.settings = settings
+        self.client = client
+
+    async def _publish(self, event_ids: list[str]) -> None:
+        await publish_events(self.db, self.client, self.settings.webhook_task_queue, event_ids)
+
+    # -- match ---------------------------------------------------------------------------
+
+    @activity.defn(name="match_inbound")
+    async def match(self, reply_id: str) -> MatchOutcome:
+        """Attach the message to its lead (reply) or to the send it reports on (bounce);
+        a reply records `reply.received`, matched or not."""
+        async with self.db.session() as s:
+            reply = await s.get(Reply, reply_id)
+            if reply is None:
+                return MatchOutcome("missing")
+            if reply.kind != "reply":
+                if reply.status == "received":
+                    send, how = await match_bounce(s, reply)
+                    reply.send_id = send.id if send else None
+                    reply.matched_by = how
+                    reply.status = "matched" if reply.kind == "bounce" else "done"
+                    s.add(reply)
+                    await s.commit()
+                send = await s.get(Send, reply.send_id) if reply.send_id else None
+                return MatchOutcome(reply.kind, send.lead_id if send else None, reply.send_id)
+
+            lead: Lead | None = None
+            if reply.status == "received":
+                lead, send, how = await match_reply(s, reply)
+                if lead is not None:
+                    reply.lead_id, reply.campaign_id = lead.id, lead.campaign_id
+                    reply.send_id = send.id if send else None
+                    reply.matched_by = how
+                reply.status = "matched"
+                s.add(reply)
+            elif reply.lead_id:
+                lead = await s.get(Lead, reply.lead_id)
+            event_id = await record_event(
+                s,
+                workspace_id=reply.workspace_id,
+                type="reply.received",
+                data={"reply": reply_payload(reply), "lead": lead_payload(lead) if lead else None},
+                dedupe_key=f"reply.received:{reply.id}",
+                at=reply.received_at,
+            )
+            await s.commit()
+            outcome = MatchOutcome("reply", reply.lead_id, reply.send_id)
+        await self._publish([event_id])
+        return outcome
+
+    # -- classify ------------------------------------------------------------------------
+
+    @activity.defn(name="classify_reply")
+    async def classify(self, reply_id: str) -> ClassifyOutcome:
+        """Label the reply (rules, or the model provider when configured) and record
+        `reply.classified`. A reply already labelled keeps its label."""
+        async with self.db.session() as s:
+            reply = await s.get(Reply, reply_id)
+            if reply is None:
+                return ClassifyOutcome("other")
+            text = ReplyText(
+                subject=reply.subject or "",
+                from_addr=reply.from_email or "",
+                headers=dict(reply.headers or {}),
+                body=reply.body_text or "",
+                received_at=reply.received_at,
+            )
+            labelled = reply.label is not None
+        # Outside any database session: a slow model holds no connection.
+        result = None if labelled else await classify_with_provider(text)
+        async with self.db.session() as s:
+            reply = await s.get(Reply, reply_id)
+            assert reply is not None
+            if reply.label is None and result is not None:
+                reply.label = result.label
+                reply.confidence = result.confidence
+                reply.reasons = [clip(r, 300) or "" for r in result.reasons][:20]
+                reply.needs_action = result.needs_action
+                reply.referral_email = clip(result.referral_email, 320)
+                reply.return_date = result.return_date
+                reply.classified_at = utcnow()
+                reply.status = "classified"
+                s.add(reply)
+            lead = await s.get(Lead, reply.lead_id) if reply.lead_id else None
+            event_id = await record_event(
+                s,
+                workspace_id=reply.workspace_id,
+                type="reply.classified",
+                data={"reply": reply_payload(reply), "lead": lead_payload(lead) if lead else None},
+                dedupe_key=f"reply.classified:{reply.id}",
+            )
+            await s.commit()
+            outcome = ClassifyOutcome(
+                label=reply.label or "other",
+                return_date=reply.return_date.isoformat() if reply.return_date else None,
+                referral_email=reply.referral_email,
+            )
+        await self._publish([event_id])
+        return outcome
+
+    # -- what the label does -------------------------------------------------------------
+
+    @activity.defn(name="apply_reply_effect")
+    async def apply_effect(self, change: ReplyEffect) -> str:
+        """Tell the lead's workflow what the reply means; returns what was done."""
+        done = "none"
+        async with self.db.session() as s:
+            reply = await s.get(Reply, change.reply_id)
+            if reply is None:
+                return "missing"
+            lead = await s.get(Lead, change.lead_id) if change.lead_id else None
+            if change.effect == effects.UNSUBSCRIBE:
+                # Suppressed before the workflow hears of it: no step can slip out between.
+                if lead is not None:
+                    await add_suppression(s, lead, "unsubscribed")
+                if reply.from_email and (lead is None or reply.from_email != lead.email):
+                    await _suppress_address(
+                        s, reply.workspace_id, reply.from_email, lead.id if lead else None
+                    )
+                await s.commit()
+                done = "suppressed"
+            campaign = await s.get(Campaign, lead.campaign_id) if lead else None
+
+        if lead is not None:
+            if change.effect == effects.REPLY:
+                await signal_lead(
+                    self.client,
+                    self.settings,
+                    lead,
+                    LeadSignal.REPLY,
+                    ReplySignal(reply_id=change.reply_id, label=change.label),
+                )
+                done = "replied"
+            elif change.effect == effects.UNSUBSCRIBE:
+                await signal_lead(self.client, self.settings, lead, LeadSignal.UNSUBSCRIBE, "reply")
+                done = "unsubscribed"
+            elif change.effect == effects.HOLD and change.return_date:
+                zone = lead.timezone or (campaign.timezone if campaign else None)
+                until = effects.hold_instant(date.fromisoformat(change.return_date), zone)
+                hold = HoldSignal(until=until, reply_id=change.reply_id)
+                if (
+                    until > utcnow()
+                    and lead.status not in TERMINAL_LEAD_STATUSES
+                    and await self._signal_running(lead.id, LeadSignal.HOLD_UNTIL, hold)
+                ):
+                    done = "held"
+        await self._mark_done(change.reply_id)
+        return done
+
+    async def _signal_running(self, lead_id: str, signal: str, arg: Any) -> bool:
+        """Signal a running lead workflow; a finished one has nothing to hold."""
+        try:
+            await lead_handle(self.client, lead_id).signal(signal, arg)
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return True
+
+    async def _mark_done(self, reply_id: str) -> None:
+        async with self.db.session() as s:
+            reply = await s.get(Reply, reply_id)
+            if reply is not None and reply.status != "done":
+                reply.status = "done"
+                s.add(reply)
+                await s.commit()
+
+    @activity.defn(name="apply_bounce")
+    async def apply_bounce(self, reply_id: str) -> str:
+        """A delivery failure report: the send is bounced (`send.failed`), and the lead's
+        workflow ends it as `bounced` (suppression + `lead.bounced`)."""
+        async with self.db.session() as s:
+            reply = await s.get(Reply, reply_id)
+            send = await s.get(Send, reply.send_id) if reply and reply.send_id else None
+            lead = await s.get(Lead, send.lead_id) if send else None
+            if reply is None or send is None or lead is None:
+                return "unmatched"
+            bounce = reply.bounce or {}
+            status = bounce.get("status") or "5.0.0"
+            detail = f"hard bounce (DSN {status}): {bounce.get('diagnostic') or 'delivery failed'}"
+            events: list[str] = []
+            if send.status in ("sent", "unknown"):
+                send.status, send.error, send.updated_at = "bounced", detail[:1000], utcnow()
+                s.add(send)
+            if send.status == "bounced":  # (a retry finds the event recorded: same id)
+                events.append(
+                    await record_event(
+                        s,
+                        workspace_id=lead.workspace_id,
+                        type="send.failed",
+                        data={
+                            "send": send_payload(send),
+                            "lead": lead_payload(lead),
+                            "reason": "hard_bounce",
+                            "dsn": bounce,
+                        },
+                        dedupe_key=f"send.failed:{send.id}",
+                    )
+                )
+            await s.commit()
+        await self._publish(events)
+        await signal_lead(self.client, self.settings, lead, LeadSignal.BOUNCE, detail[:200])
+        await self._mark_done(reply_id)
+        return "bounced"
+
+    # -- IMAP ----------------------------------------------------------------------------
+
+    @activity.defn(name="sync_mailbox")
+    async def sync_mailbox(self, mailbox_id: str) -> SyncOutcome:
+        async def started(reply: Reply) -> None:
+            await start_reply_workflow(self.client, self.settings, reply)
+
+        outcome = await sync_mailbox(self.db, mailbox_id, started, heartbeat=activity.heartbeat)
+        if outcome.status == "missing":
+            await self._drop_orphan_schedule(mailbox_id)
+        elif outcome.error:
+            log.warning("mailbox %s sync failed: %s", mailbox_id, outcome.error)
+        return outcome
+
+    async def _drop_orphan_schedule(self, mailbox_id: str) -> None:
+        """A schedule whose mailbox is gone (a DELETE that failed half-way) is removed,
+        once it is old enough not to be one whose mailbox is being created right now."""
+        try:
+            desc = await self.client.get_schedule_handle(mailbox_schedule_id(mailbox_id)).describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return
+            raise
+        if utcnow() - desc.info.created_at > ORPHAN_AFTER:
+            await delete_mailbox_schedule(self.client, mailbox_id)
+
+
+async def _suppress_address(s: Any, workspace_id: str, email: str, lead_id: str | None) -> None:
+    existing = (
+        await s.exec(
+            select(Suppression).where(
+                Suppression.workspace_id == workspace_id, Suppression.email == email
+            )
+        )
+    ).first()
+    if existing is None:
+        try:
+            async with s.begin_nested():
+                s.add(
+                    Suppression(
+                        id=new_id("sup"),
+                        workspace_id=workspace_id,
+                        email=email,
+                        reason="unsubscribed",
+                        lead_id=lead_id,
+                    )
+                )
+        except IntegrityError:
+            pass
+    elif existing.reason != "unsubscribed":
+        existing.reason = "unsubscribed"
+        s.add(existing)
+
+
+def reply_activities(db: Database, settings: Settings, client: Client) -> list:
+    acts = ReplyActivities(db, settings, client)
+    return [acts.match, acts.classify, acts.apply_effect, acts.apply_bounce, acts.sync_mailbox]
+
+
+def reply_workflows() -> list[type]:
+    from workflows.mailbox import MailboxSyncWorkflow
+    from workflows.reply import InboundReplyWorkflow
+
+    return [InboundReplyWorkflow, MailboxSyncWorkflow]

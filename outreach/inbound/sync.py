@@ -1,0 +1,180 @@
+"""One sync of one IMAP mailbox: new messages become `Reply` rows, each exactly once.
+
+Bookkeeping (on the `mailbox` row):
+- `uidvalidity` + `last_uid`: the position. A message is stored (and its workflow started)
+  before `last_uid` moves past it, so a crash at any point re-reads at most the message in
+  hand, and the Message-ID finds it stored: nothing is ingested twice.
+- First sync: starts after the messages already in the folder, unless `sync_existing`.
+- UIDVALIDITY changed (the folder was recreated or the server rebuilt it): every UID is
+  new, so start over from UID 1; the Message-IDs keep already stored mail from coming back.
+  Unless `sync_existing`, mail that arrived before the mailbox was added (a day's margin,
+  IMAP dates have no hours) is never read, in any sync.
+- At most `limit` messages per run (`more` tells the workflow to run again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlmodel import update
+
+from outreach.db import Database
+from outreach.inbound.contracts import SyncOutcome
+from outreach.inbound.imap import Fetched, ImapConfig, ImapError, ImapFolder
+from outreach.inbound.message import RAW_CAP, MalformedMessage, clip, parse_message
+from outreach.inbound.store import ingest
+from outreach.models import Mailbox, Reply, utcnow
+
+log = logging.getLogger("outreach.inbound.sync")
+
+MAX_PER_RUN = 200
+BATCH = 20
+
+OnStored = Callable[[Reply], Awaitable[object]]
+
+
+def imap_config(mailbox: Mailbox) -> ImapConfig:
+    return ImapConfig(
+        host=mailbox.host,
+        port=mailbox.port,
+        security=mailbox.security,
+        username=mailbox.username,
+        password=mailbox.password,
+        folder=mailbox.folder,
+    )
+
+
+async def sync_mailbox(
+    db: Database,
+    mailbox_id: str,
+    on_stored: OnStored,
+    *,
+    limit: int = MAX_PER_RUN,
+    batch: int = BATCH,
+    heartbeat: Callable[[int], None] | None = None,
+) -> SyncOutcome:
+    async with db.session() as s:
+        mailbox = await s.get(Mailbox, mailbox_id)
+    if mailbox is None:
+        return SyncOutcome("missing")
+    if not mailbox.enabled:
+        return SyncOutcome("disabled")
+    try:
+        folder = await asyncio.to_thread(ImapFolder.open, imap_config(mailbox))
+    except ImapError as exc:
+        await _finish(db, mailbox_id, str(exc))
+        return SyncOutcome("error", error=str(exc))
+    try:
+        outcome = await _sync(db, mailbox, folder, on_stored, limit, batch, heartbeat)
+    except ImapError as exc:
+        await _finish(db, mailbox_id, str(exc))
+        return SyncOutcome("error", error=str(exc), uidvalidity=folder.uidvalidity)
+    finally:
+        await asyncio.to_thread(folder.close)
+    await _finish(db, mailbox_id, None)
+    return outcome
+
+
+async def _sync(
+    db: Database,
+    mailbox: Mailbox,
+    folder: ImapFolder,
+    on_stored: OnStored,
+    limit: int,
+    batch: int,
+    heartbeat: Callable[[int], None] | None,
+) -> SyncOutcome:
+    out = SyncOutcome("ok", uidvalidity=folder.uidvalidity)
+    last_uid = mailbox.last_uid
+    if mailbox.uidvalidity != folder.uidvalidity:
+        if mailbox.uidvalidity is None and not mailbox.sync_existing:
+            last_uid = (
+                folder.uidnext - 1 if folder.uidnext else await asyncio.to_thread(folder.max_uid)
+            )
+        else:
+            if mailbox.uidvalidity is not None:
+                log.info(
+                    "mailbox %s: UIDVALIDITY changed (%s -> %s), starting over",
+                    mailbox.id,
+                    mailbox.uidvalidity,
+                    folder.uidvalidity,
+                )
+            last_uid = 0
+        await _save_position(db, mailbox.id, folder.uidvalidity, max(0, last_uid), reset=True)
+    since = None if mailbox.sync_existing else (mailbox.created_at - timedelta(days=1)).date()
+    uids = await asyncio.to_thread(folder.search_after, last_uid, since)
+    out.more = len(uids) > limit
+    uids = uids[:limit]
+    for start in range(0, len(uids), batch):
+        chunk = uids[start : start + batch]
+        fetched = {f.uid: f for f in await asyncio.to_thread(folder.fetch, chunk, RAW_CAP)}
+        for uid in chunk:
+            if uid in fetched:  # else expunged since the search
+                await _ingest_one(db, mailbox, fetched[uid], on_stored, out)
+            await _save_position(db, mailbox.id, folder.uidvalidity, uid)
+            last_uid = uid
+            if heartbeat is not None:
+                heartbeat(uid)
+    out.last_uid = last_uid
+    return out
+
+
+async def _ingest_one(
+    db: Database, mailbox: Mailbox, fetched: Fetched, on_stored: OnStored, out: SyncOutcome
+) -> None:
+    try:
+        parsed = parse_message(fetched.raw, full_size=fetched.size)
+    except MalformedMessage as exc:
+        log.info("mailbox %s: UID %s skipped: %s", mailbox.id, fetched.uid, exc)
+        out.skipped += 1
+        return
+    now = utcnow()
+    arrived = fetched.internaldate
+    if arrived is None or arrived > now + timedelta(days=1):
+        arrived = now
+    async with db.session() as s:
+        result = await ingest(
+            s,
+            mailbox.workspace_id,
+            parsed,
+            source="imap",
+            mailbox_id=mailbox.id,
+            received_at=arrived,
+        )
+        await s.commit()
+    if result.reply is None:
+        out.ignored += 1
+        return
+    if result.created:
+        out.stored += 1
+    else:
+        out.duplicates += 1
+    if result.reply.status != "done":
+        # A crash may have come between storing and starting: starting is idempotent.
+        await on_stored(result.reply)
+
+
+async def _save_position(
+    db: Database, mailbox_id: str, uidvalidity: int, uid: int, *, reset: bool = False
+) -> None:
+    stmt = update(Mailbox).where(Mailbox.id == mailbox_id)
+    if not reset:
+        stmt = stmt.where(Mailbox.uidvalidity == uidvalidity, Mailbox.last_uid < uid)
+    async with db.session() as s:
+        await s.exec(stmt.values(uidvalidity=uidvalidity, last_uid=uid))  # type: ignore[call-overload]
+        await s.commit()
+
+
+async def _finish(db: Database, mailbox_id: str, error: str | None) -> None:
+    async with db.session() as s:
+        await s.exec(
+            update(Mailbox)
+            .where(Mailbox.id == mailbox_id)
+            .values(  # type: ignore[call-overload]
+                last_sync_at=utcnow(), last_error=clip(error, 500)
+            )
+        )
+        await s.commit()
