@@ -34,6 +34,10 @@ _CAN_END_FROM = {
 }
 
 
+def _clip(reason: str | None) -> str | None:
+    return reason[:200] if reason else reason
+
+
 class LeadActivities:
     def __init__(self, db: Database, settings: Settings, client: Client) -> None:
         self.db = db
@@ -73,11 +77,11 @@ class LeadActivities:
                     lead.status_reason = None
             elif target == "paused":
                 if lead.status in ("queued", "active"):
-                    lead.status, lead.status_reason = "paused", change.reason
+                    lead.status, lead.status_reason = "paused", _clip(change.reason)
                 if change.reason == "send_failed" and change.send_position is not None:
                     events += await self._send_failed(s, lead, change)
             elif lead.status in _CAN_END_FROM[target]:
-                lead.status, lead.status_reason = target, change.reason
+                lead.status, lead.status_reason = target, _clip(change.reason)
                 lead.finished_at = now
             lead.updated_at = now
             s.add(lead)

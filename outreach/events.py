@@ -37,11 +37,16 @@ log = logging.getLogger("outreach.events")
 
 START_CONCURRENCY = 16  # workflow starts in flight per fan-out
 
+# Reserved by the seed ("not yet emitting"): endpoints may subscribe to it already.
+RESERVED_EVENT_TYPES = ("system.api_change",)
 EVENT_TYPES = (
     "lead.created", "lead.replied", "lead.bounced", "lead.unsubscribed", "lead.completed",
     "send.sent", "send.failed", "reply.received", "reply.classified",
     "channel_touch.queued", "channel_touch.sent",
 )
+
+
+SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES + RESERVED_EVENT_TYPES
 
 
 def iso(value: datetime | None) -> str | None:

@@ -23,7 +23,11 @@ from api.errors import APIError, not_found, unprocessable
 from api.pagination import Page, page_params
 from api.schemas import In, Out, Timestamp
 from outreach.contracts import WEBHOOK_DELIVERY_WORKFLOW, DeliveryInput
-from outreach.events import EVENT_TYPES, delivery_search_attributes, start_delivery
+from outreach.events import (
+    SUBSCRIBABLE_EVENT_TYPES,
+    delivery_search_attributes,
+    start_delivery,
+)
 from outreach.ids import new_id
 from outreach.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
 from outreach.scopes import Scope
@@ -53,7 +57,7 @@ class WebhookCreate(In):
     url: str = Field(max_length=guard.MAX_URL_LENGTH, description="http(s) URL, public host")
     events: list[str] = Field(
         default_factory=lambda: ["*"],
-        max_length=len(EVENT_TYPES) + 1,
+        max_length=len(SUBSCRIBABLE_EVENT_TYPES) + 1,
         description='Event types to receive, or `["*"]` for all (the default)',
     )
     description: str | None = Field(None, max_length=500)
@@ -62,7 +66,7 @@ class WebhookCreate(In):
 
 class WebhookUpdate(In):
     url: str | None = Field(None, max_length=guard.MAX_URL_LENGTH)
-    events: list[str] | None = Field(None, max_length=len(EVENT_TYPES) + 1)
+    events: list[str] | None = Field(None, max_length=len(SUBSCRIBABLE_EVENT_TYPES) + 1)
     description: str | None = Field(None, max_length=500)
     enabled: bool | None = None
 
@@ -205,11 +209,11 @@ def _events(values: list[str]) -> list[str]:
             'events is empty: list the event types to receive, or ["*"] for all.',
             "invalid_event_type",
         )
-    unknown = [v for v in values if v != "*" and v not in EVENT_TYPES]
+    unknown = [v for v in values if v != "*" and v not in SUBSCRIBABLE_EVENT_TYPES]
     if unknown:
         raise unprocessable(
-            f"Unknown event type(s): {', '.join(unknown)}. Known: {', '.join(EVENT_TYPES)}, "
-            'or "*" for all.',
+            f"Unknown event type(s): {', '.join(unknown)}. "
+            f"Known: {', '.join(SUBSCRIBABLE_EVENT_TYPES)}, or \"*\" for all.",
             "invalid_event_type",
         )
     return ["*"] if "*" in values else list(dict.fromkeys(values))

@@ -88,19 +88,34 @@ def html_to_text(html: str) -> str:
 
 
 def _decode_header_value(value: object) -> str:
+    """Readable text of a header however it was parsed: encoded words (RFC 2047), raw UTF-8
+    bytes (surrogate-escaped by the compat32 parser, or an unknown-8bit Header), plain."""
     if value is None:
         return ""
-    if not isinstance(value, str):
-        try:
-            return str(make_header(decode_header(str(value))))
-        except Exception:  # noqa: BLE001
-            return str(value)
+    if not isinstance(value, str):  # email.header.Header from the compat32 policy
+        chunks = []
+        for chunk, charset in decode_header(value):  # type: ignore[arg-type]
+            if isinstance(chunk, bytes):
+                try:
+                    chunk = chunk.decode(charset or "utf-8", errors="replace")
+                except LookupError:  # "unknown-8bit" and other unknown names
+                    chunk = chunk.decode("utf-8", errors="replace")
+            chunks.append(chunk)
+        return "".join(chunks)
+    value = _unescape(value)
     if "=?" in value:
         try:
             return str(make_header(decode_header(value)))
         except Exception:  # noqa: BLE001
             return value
-    return str(value)
+    return value
+
+
+def _unescape(value: str) -> str:
+    """Raw 8-bit header bytes come back as surrogate escapes: read them as UTF-8."""
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", errors="replace")
+    return value
 
 
 def _decode_payload(part: email.message.Message) -> str:
@@ -180,7 +195,11 @@ def reply_text_from_message(
                 headers[key] = ""
     subject = headers.get(next((k for k in headers if k.lower() == "subject"), ""), "")
     from_raw = headers.get(next((k for k in headers if k.lower() == "from"), ""), "")
-    from_addr = parseaddr(from_raw)[1] or from_raw
+    # The address comes from the undecoded header: a decoded display name may hold a comma
+    # ("Doe, Jöhn") that would split it.
+    undecoded = msg.get("From")
+    from_addr = parseaddr(_unescape(str(undecoded)) if undecoded is not None else "")[1]
+    from_addr = from_addr or parseaddr(from_raw)[1] or from_raw
     if received_at is None:
         date_raw = msg.get("Date")
         if date_raw:

@@ -512,3 +512,23 @@ def test_stale_out_of_office_date_is_not_a_year_away():
     assert extract_return_date("I'm out of office, back on March 13.", received) == date(
         2026, 3, 13)
     assert extract_return_date("Out until 3 March 2027.", received) == date(2027, 3, 3)
+
+
+def test_headers_with_raw_utf8_and_encoded_names_with_commas():
+    import email
+    import email.policy
+
+    from outreach.classify import reply_text_from_message
+
+    raw = (
+        "From: =?utf-8?q?Doe=2C_J=C3=B6hn?= <john@example.com>\r\n"
+        "To: anita@example.com\r\n"
+        "Subject: Grüße aus Köln\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Gerne, lass uns sprechen.\r\n"
+    ).encode()
+    for policy in (email.policy.compat32, email.policy.default):
+        msg = email.message_from_bytes(raw, policy=policy)
+        text = reply_text_from_message(msg)
+        assert text.from_addr == "john@example.com", policy
+        assert text.subject == "Grüße aus Köln", policy

@@ -157,6 +157,19 @@ async def test_events_are_validated_and_normalised(api, tenant) -> None:
         assert r.status_code == 400, body
 
 
+async def test_the_seeds_reserved_changelog_event_can_be_subscribed(api, tenant) -> None:
+    """The seed: "Subscribe to the changelog by configuring a webhook on system.api_change
+    (reserved - not yet emitting)"."""
+    _, auth = tenant
+    r = await api.post(
+        f"{BASE}/webhooks",
+        headers=auth,
+        json={"url": "http://127.0.0.1:9/x", "events": ["system.api_change"]},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["events"] == ["system.api_change"]
+
+
 async def test_a_workspace_has_at_most_20_endpoints(api, tenant) -> None:
     _, auth = tenant
     for i in range(20):
