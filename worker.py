@@ -31,45 +31,46 @@ log = logging.getLogger("outreach.worker")
 def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[Worker]:
     from activities.email import EmailActivities
     from activities.leads import LeadActivities
+    from activities.replies import ReplyActivities
+    from activities.webhooks import WebhookActivities
     from workflows.campaign import CampaignSyncWorkflow
     from workflows.lead import LeadWorkflow
+    from workflows.mailbox import MailboxSyncWorkflow
+    from workflows.reply import InboundReplyWorkflow
+    from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
     leads = LeadActivities(db, settings, client)
     email = EmailActivities(db, settings, client)
-    workflows: list[type] = [LeadWorkflow, CampaignSyncWorkflow]
-    main_activities = [
-        leads.load_plan, leads.publish, leads.transition_lead, leads.mark_touch_sent,
-        leads.signal_campaign_leads,
-    ]
-    webhook_activities: list = []
-    try:
-        from activities.webhooks import webhook_activities as _webhooks
-        from workflows.webhook_delivery import WebhookDeliveryWorkflow
-    except ModuleNotFoundError:
-        pass
-    else:
-        webhook_activities = _webhooks(db, settings, client)
-    try:
-        from activities.replies import reply_activities, reply_workflows
-    except ModuleNotFoundError:
-        pass
-    else:
-        workflows.extend(reply_workflows())
-        main_activities.extend(reply_activities(db, settings, client))
+    replies = ReplyActivities(db, settings, client)
+    webhooks = WebhookActivities(db, settings)
 
     email_kw = {}
     if settings.max_sends_per_second > 0:
         email_kw["max_task_queue_activities_per_second"] = settings.max_sends_per_second
-    workers = [
-        Worker(client, task_queue=settings.task_queue, workflows=workflows,
-               activities=main_activities, workflow_runner=workflow_runner()),
+    return [
+        Worker(
+            client,
+            task_queue=settings.task_queue,
+            workflows=[LeadWorkflow, CampaignSyncWorkflow, InboundReplyWorkflow,
+                       MailboxSyncWorkflow],
+            activities=[
+                leads.load_plan, leads.publish, leads.transition_lead, leads.mark_touch_sent,
+                leads.signal_campaign_leads,
+                replies.match, replies.classify, replies.apply_effect, replies.apply_bounce,
+                replies.sync_mailbox,
+            ],
+            workflow_runner=workflow_runner(),
+        ),
         Worker(client, task_queue=settings.email_task_queue, activities=[email.perform_step],
                **email_kw),
+        Worker(
+            client,
+            task_queue=settings.webhook_task_queue,
+            workflows=[WebhookDeliveryWorkflow],
+            activities=[webhooks.deliver, webhooks.record],
+            workflow_runner=workflow_runner(),
+        ),
     ]
-    if webhook_activities:
-        workers.append(Worker(client, task_queue=settings.webhook_task_queue,
-                              workflows=[WebhookDeliveryWorkflow], activities=webhook_activities))
-    return workers
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:

@@ -314,15 +314,3 @@ async def _suppress_address(s: Any, workspace_id: str, email: str, lead_id: str 
     elif existing.reason != "unsubscribed":
         existing.reason = "unsubscribed"
         s.add(existing)
-
-
-def reply_activities(db: Database, settings: Settings, client: Client) -> list:
-    acts = ReplyActivities(db, settings, client)
-    return [acts.match, acts.classify, acts.apply_effect, acts.apply_bounce, acts.sync_mailbox]
-
-
-def reply_workflows() -> list[type]:
-    from workflows.mailbox import MailboxSyncWorkflow
-    from workflows.reply import InboundReplyWorkflow
-
-    return [InboundReplyWorkflow, MailboxSyncWorkflow]

@@ -10,13 +10,10 @@ the record cannot be written it says so, and the workflow records it with
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from temporalio import activity
-from temporalio.client import Client
 
 from outreach.config import Settings
 from outreach.db import Database
@@ -156,11 +153,3 @@ async def record_attempt(db: Database, req: AttemptRequest, result: AttemptResul
                 endpoint.updated_at = now
                 s.add(endpoint)
         await s.commit()
-
-
-def webhook_activities(
-    db: Database, settings: Settings, client: Client
-) -> list[Callable[..., Any]]:
-    """The activities the worker registers on the webhooks task queue."""
-    acts = WebhookActivities(db, settings)
-    return [acts.deliver, acts.record]

@@ -14,7 +14,19 @@ from api.deps import AppState
 from api.docs import finalize_openapi
 from api.errors import install_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from api.routes import campaigns, channel_touches, leads, me, replies, sends, unsubscribe
+from api.routes import (
+    campaigns,
+    channel_touches,
+    inbound,
+    leads,
+    mailboxes,
+    me,
+    replies,
+    reply_actions,
+    sends,
+    unsubscribe,
+    webhooks,
+)
 from outreach.config import Settings, get_settings
 
 API_PREFIX = "/api/v1/outreach"
@@ -62,10 +74,10 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         redirect_slashes=False,  # `/campaigns/` is a 404 in the envelope, not a redirect
     )
     install_error_handlers(app)
-    for module in (me, campaigns, leads, sends, replies, channel_touches):
+    for module in (me, campaigns, leads, sends, replies, reply_actions, channel_touches,
+                   webhooks, inbound, mailboxes):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(unsubscribe.router)
-    _include_optional(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:
@@ -80,20 +92,6 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
     app.add_middleware(RequestContextMiddleware)
     _security_schemes(app)
     return app
-
-
-def _include_optional(app: FastAPI) -> None:
-    """Routers of the webhooks and inbound-mail features."""
-    import importlib
-
-    for name in ("webhooks", "inbound", "mailboxes", "reply_actions"):
-        try:
-            module = importlib.import_module(f"api.routes.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"api.routes.{name}":
-                raise
-            continue
-        app.include_router(module.router, prefix=API_PREFIX)
 
 
 def _security_schemes(app: FastAPI) -> None:

@@ -12,10 +12,11 @@ from outreach.config import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def alembic_config(settings: Settings) -> Config:
+def alembic_config(settings: Settings | None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    cfg.attributes["url"] = settings.db_url
+    if settings is not None:
+        cfg.attributes["url"] = settings.db_url
     return cfg
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 05:44:05.264852
+Create Date: 2026-11-26
 """
 
 from collections.abc import Sequence
@@ -96,8 +96,9 @@ def upgrade() -> None:
     sa.Column('password', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('folder', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('enabled', sa.Boolean(), nullable=False),
-    sa.Column('uidvalidity', sa.Integer(), nullable=True),
-    sa.Column('last_uid', sa.Integer(), nullable=False),
+    sa.Column('sync_existing', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('uidvalidity', sa.BigInteger(), nullable=True),
+    sa.Column('last_uid', sa.BigInteger(), nullable=False),
     sa.Column('last_sync_at', outreach.models.UTCDateTime(), nullable=True),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('created_at', outreach.models.UTCDateTime(), nullable=False),
@@ -116,6 +117,8 @@ def upgrade() -> None:
     sa.Column('send_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('mailbox_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), server_default='reply', nullable=False),
+    sa.Column('matched_by', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     sa.Column('in_reply_to', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     sa.Column('references', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
@@ -125,6 +128,7 @@ def upgrade() -> None:
     sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('body_text', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('bounce', sa.JSON(), nullable=True),
     sa.Column('raw_size', sa.Integer(), nullable=False),
     sa.Column('truncated', sa.Boolean(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -205,6 +209,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_lead_ws_email', ['workspace_id', 'email'], unique=False)
         batch_op.create_index('ix_lead_ws_status', ['workspace_id', 'status'], unique=False)
 
+    op.create_table('reply_raw',
+    sa.Column('reply_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('raw', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['reply_id'], ['reply.id'], ),
+    sa.PrimaryKeyConstraint('reply_id')
+    )
     op.create_table('step',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('campaign_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -351,6 +361,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_step_campaign_id'))
 
     op.drop_table('step')
+    op.drop_table('reply_raw')
     with op.batch_alter_table('lead', schema=None) as batch_op:
         batch_op.drop_index('ix_lead_ws_status')
         batch_op.drop_index('ix_lead_ws_email')
