@@ -58,15 +58,20 @@ async def take_cap_slot(session: AsyncSession, campaign_id: str, day: str, cap: 
     for _ in range(3):
         result = await session.exec(
             update(CapCounter)
-            .where(CapCounter.campaign_id == campaign_id, CapCounter.day == day,
-                   CapCounter.count < cap)
+            .where(
+                CapCounter.campaign_id == campaign_id, CapCounter.day == day, CapCounter.count < cap
+            )
             .values(count=CapCounter.count + 1)
         )
         if result.rowcount == 1:
             return True
-        exists = (await session.exec(select(CapCounter.count).where(
-            CapCounter.campaign_id == campaign_id, CapCounter.day == day
-        ))).first()
+        exists = (
+            await session.exec(
+                select(CapCounter.count).where(
+                    CapCounter.campaign_id == campaign_id, CapCounter.day == day
+                )
+            )
+        ).first()
         if exists is not None:
             return False  # the day's cap is spent
         try:
@@ -79,14 +84,25 @@ async def take_cap_slot(session: AsyncSession, campaign_id: str, day: str, cap: 
 
 
 async def add_suppression(s: AsyncSession, lead: Lead, reason: str) -> None:
-    existing = (await s.exec(select(Suppression).where(
-        Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
-    ))).first()
+    existing = (
+        await s.exec(
+            select(Suppression).where(
+                Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
+            )
+        )
+    ).first()
     if existing is None:
         try:
             async with s.begin_nested():
-                s.add(Suppression(id=new_id("sup"), workspace_id=lead.workspace_id,
-                                  email=lead.email, reason=reason, lead_id=lead.id))
+                s.add(
+                    Suppression(
+                        id=new_id("sup"),
+                        workspace_id=lead.workspace_id,
+                        email=lead.email,
+                        reason=reason,
+                        lead_id=lead.id,
+                    )
+                )
         except IntegrityError:
             pass
     elif reason == "unsubscribed" and existing.reason != "unsubscribed":
@@ -108,8 +124,13 @@ class _Step:
     suppressed: str | None = None  # the suppression list's reason for this address
 
     def result(self, outcome: str, **kw: object) -> StepResult:
-        return StepResult(outcome, lead_status=self.lead.status, position=self.req.position,
-                          plan=plan_from(self.campaign, self.steps, self.lead), **kw)  # type: ignore[arg-type]
+        return StepResult(
+            outcome,
+            lead_status=self.lead.status,
+            position=self.req.position,
+            plan=plan_from(self.campaign, self.steps, self.lead),
+            **kw,
+        )  # type: ignore[arg-type]
 
     def advance(self, emailed: bool = True) -> bool:
         """The lead passed this step; True when it was the last one (lead completed)."""
@@ -127,10 +148,16 @@ class _Step:
         return False
 
     async def event(self, type_: str, data: dict, key: str, new: bool = False) -> None:
-        self.events.append(await record_event(
-            self.s, workspace_id=self.lead.workspace_id, type=type_, data=data,
-            dedupe_key=key, new=new,
-        ))
+        self.events.append(
+            await record_event(
+                self.s,
+                workspace_id=self.lead.workspace_id,
+                type=type_,
+                data=data,
+                dedupe_key=key,
+                new=new,
+            )
+        )
 
 
 class EmailActivities:
@@ -141,28 +168,43 @@ class EmailActivities:
 
     async def _commit_and_publish(self, ctx: _Step) -> None:
         await ctx.s.commit()
-        await publish_events(self.db, self.client, self.settings.webhook_task_queue,
-                             ctx.events)
+        await publish_events(self.db, self.client, self.settings.webhook_task_queue, ctx.events)
 
     @activity.defn(name="perform_step")
     async def perform_step(self, req: StepRequest) -> StepResult:
         async with self.db.session() as s:
             # One round trip for the lead, its campaign, this step's send and the
             # suppression entry of its address, if any.
-            row = (await s.exec(
-                select(Lead, Campaign, Send, Suppression.reason)
-                .join(Campaign, Campaign.id == Lead.campaign_id)
-                .outerjoin(Send, and_(Send.lead_id == Lead.id,
-                                      Send.step_position == req.position))
-                .outerjoin(Suppression, and_(Suppression.workspace_id == Lead.workspace_id,
-                                             Suppression.email == Lead.email))
-                .where(Lead.id == req.lead_id)
-            )).first()
+            row = (
+                await s.exec(
+                    select(Lead, Campaign, Send, Suppression.reason)
+                    .join(Campaign, Campaign.id == Lead.campaign_id)
+                    .outerjoin(
+                        Send, and_(Send.lead_id == Lead.id, Send.step_position == req.position)
+                    )
+                    .outerjoin(
+                        Suppression,
+                        and_(
+                            Suppression.workspace_id == Lead.workspace_id,
+                            Suppression.email == Lead.email,
+                        ),
+                    )
+                    .where(Lead.id == req.lead_id)
+                )
+            ).first()
             if row is None:
                 return StepResult("lead_inactive", lead_status="stopped", position=req.position)
             lead, campaign, send, suppressed = row
-            ctx = _Step(s, req, lead, campaign, await campaign_steps(s, campaign.id), send,
-                        list(req.publish_event_ids), suppressed)
+            ctx = _Step(
+                s,
+                req,
+                lead,
+                campaign,
+                await campaign_steps(s, campaign.id),
+                send,
+                list(req.publish_event_ids),
+                suppressed,
+            )
             done = await self._already_done(ctx) or await self._must_not_send(ctx)
             if done is not None:
                 return done
@@ -183,14 +225,18 @@ class EmailActivities:
             # The previous attempt died inside the DATA exchange: the server may have the
             # message. Never resend; report it.
             return await self._unknown(
-                ctx, "outcome unknown: the worker stopped during the SMTP DATA exchange; "
-                     "not resent so the lead never gets two copies")
-        key = {"sent": f"send.sent:{send.id}", "bounced": f"lead.bounced:{ctx.lead.id}",
-               "unknown": f"send.failed:{send.id}"}[send.status]
+                ctx,
+                "outcome unknown: the worker stopped during the SMTP DATA exchange; "
+                "not resent so the lead never gets two copies",
+            )
+        key = {
+            "sent": f"send.sent:{send.id}",
+            "bounced": f"lead.bounced:{ctx.lead.id}",
+            "unknown": f"send.failed:{send.id}",
+        }[send.status]
         ctx.events += await event_ids_for(ctx.s, [key])
         await self._commit_and_publish(ctx)
-        return ctx.result(send.status, send_id=send.id,
-                          completed=ctx.lead.status == "completed")
+        return ctx.result(send.status, send_id=send.id, completed=ctx.lead.status == "completed")
 
     async def _must_not_send(self, ctx: _Step) -> StepResult | None:
         """Re-check at every wake-up: lead status, campaign status, suppression list."""
@@ -198,8 +244,7 @@ class EmailActivities:
         if lead.status in TERMINAL_LEAD_STATUSES:
             await self._commit_and_publish(ctx)
             return ctx.result("lead_inactive")
-        if campaign.status == "archived" or (campaign.status != "active"
-                                             and not ctx.req.forced):
+        if campaign.status == "archived" or (campaign.status != "active" and not ctx.req.forced):
             await self._commit_and_publish(ctx)
             return ctx.result("campaign_inactive")
         if ctx.suppressed is None:
@@ -208,8 +253,11 @@ class EmailActivities:
         lead.status, lead.status_reason = status, f"suppressed ({ctx.suppressed})"
         lead.finished_at = lead.updated_at = utcnow()
         ctx.s.add(lead)
-        await ctx.event(f"lead.{status}", {"lead": lead_payload(lead), "reason": "suppressed"},
-                        f"lead.{status}:{lead.id}")
+        await ctx.event(
+            f"lead.{status}",
+            {"lead": lead_payload(lead), "reason": "suppressed"},
+            f"lead.{status}:{lead.id}",
+        )
         await self._commit_and_publish(ctx)
         return ctx.result("suppressed")
 
@@ -220,21 +268,30 @@ class EmailActivities:
         if campaign.daily_cap and not req.forced and cap_day is None:
             cap_day = schedule.local_day(req.scheduled_at, campaign.timezone)
             if not await take_cap_slot(s, campaign.id, cap_day, campaign.daily_cap):
-                spent = ctx.result("cap_reached", retry_at=schedule.start_of_next_day(
-                    req.scheduled_at, campaign.timezone))
+                spent = ctx.result(
+                    "cap_reached",
+                    retry_at=schedule.start_of_next_day(req.scheduled_at, campaign.timezone),
+                )
                 await s.rollback()
-                await publish_events(self.db, self.client, self.settings.webhook_task_queue,
-                                     ctx.events)
+                await publish_events(
+                    self.db, self.client, self.settings.webhook_task_queue, ctx.events
+                )
                 return spent
         now = utcnow()
         send = ctx.send or Send(
-            id=new_id("send"), workspace_id=lead.workspace_id, campaign_id=campaign.id,
-            lead_id=lead.id, step_position=req.position, to_email=lead.email, created_at=now,
+            id=new_id("send"),
+            workspace_id=lead.workspace_id,
+            campaign_id=campaign.id,
+            lead_id=lead.id,
+            step_position=req.position,
+            to_email=lead.email,
+            created_at=now,
         )
         ctx.send = send
         send.step_id, send.from_email = step.id, campaign.from_email
         send.message_id = send.message_id or mail.make_message_id(
-            send.id, campaign.from_email or "localhost")
+            send.id, campaign.from_email or "localhost"
+        )
         unsub = unsubscribe_url(self.settings, lead.id)
         variables = lead_variables(lead, campaign, {"unsubscribeUrl": unsub})
         first_subject, previous = await self._thread(s, lead.id, req.position)
@@ -249,11 +306,16 @@ class EmailActivities:
         await s.commit()
 
         outgoing = mail.Outgoing(
-            from_name=campaign.from_name, from_email=campaign.from_email or "",
+            from_name=campaign.from_name,
+            from_email=campaign.from_email or "",
             to_email=lead.email,
             to_name=" ".join(x for x in (lead.first_name, lead.last_name) if x) or None,
-            subject=subject, body=body, message_id=send.message_id, unsubscribe_url=unsub,
-            in_reply_to=previous[-1] if previous else None, references=tuple(previous),
+            subject=subject,
+            body=body,
+            message_id=send.message_id,
+            unsubscribe_url=unsub,
+            in_reply_to=previous[-1] if previous else None,
+            references=tuple(previous),
         )
 
         async def before_data() -> None:
@@ -263,8 +325,13 @@ class EmailActivities:
             await s.commit()
 
         try:
-            await mail.deliver(self.settings, mail.build_message(outgoing),
-                               outgoing.from_email, outgoing.to_email, before_data)
+            await mail.deliver(
+                self.settings,
+                mail.build_message(outgoing),
+                outgoing.from_email,
+                outgoing.to_email,
+                before_data,
+            )
         except mail.SmtpBounce as exc:
             return await self._bounced(ctx, str(exc), exc.code)
         except mail.SmtpUnknown as exc:
@@ -276,8 +343,9 @@ class EmailActivities:
             s.add(send)
             await s.commit()
             permanent = isinstance(exc, mail.SmtpPermanent)
-            raise ApplicationError(str(exc), type=type(exc).__name__,
-                                   non_retryable=permanent) from exc
+            raise ApplicationError(
+                str(exc), type=type(exc).__name__, non_retryable=permanent
+            ) from exc
         return await self._sent(ctx)
 
     # -- outcomes ------------------------------------------------------------------------
@@ -290,8 +358,12 @@ class EmailActivities:
         ctx.s.add(send)
         completed = ctx.advance()
         ctx.s.add(lead)
-        await ctx.event("send.sent", {"send": send_payload(send), "lead": lead_payload(lead)},
-                        f"send.sent:{send.id}", new=True)
+        await ctx.event(
+            "send.sent",
+            {"send": send_payload(send), "lead": lead_payload(lead)},
+            f"send.sent:{send.id}",
+            new=True,
+        )
         if completed:
             await self._completed_event(ctx)
         await self._commit_and_publish(ctx)
@@ -308,11 +380,21 @@ class EmailActivities:
             lead.finished_at = lead.updated_at = now
             ctx.s.add(lead)
         await add_suppression(ctx.s, lead, "bounced")
-        await ctx.event("send.failed", {"send": send_payload(send), "lead": lead_payload(lead),
-                                        "reason": "hard_bounce"}, f"send.failed:{send.id}")
-        await ctx.event("lead.bounced", {"lead": lead_payload(lead), "send": send_payload(send),
-                                         "smtpCode": code, "error": error},
-                        f"lead.bounced:{lead.id}")
+        await ctx.event(
+            "send.failed",
+            {"send": send_payload(send), "lead": lead_payload(lead), "reason": "hard_bounce"},
+            f"send.failed:{send.id}",
+        )
+        await ctx.event(
+            "lead.bounced",
+            {
+                "lead": lead_payload(lead),
+                "send": send_payload(send),
+                "smtpCode": code,
+                "error": error,
+            },
+            f"lead.bounced:{lead.id}",
+        )
         await self._commit_and_publish(ctx)
         return ctx.result("bounced", send_id=send.id, error=error)
 
@@ -321,8 +403,11 @@ class EmailActivities:
         assert send is not None
         send.status, send.error, send.updated_at = "unknown", error, utcnow()
         ctx.s.add(send)
-        await ctx.event("send.failed", {"send": send_payload(send), "lead": lead_payload(lead),
-                                        "reason": "unknown_outcome"}, f"send.failed:{send.id}")
+        await ctx.event(
+            "send.failed",
+            {"send": send_payload(send), "lead": lead_payload(lead), "reason": "unknown_outcome"},
+            f"send.failed:{send.id}",
+        )
         completed = ctx.advance()
         ctx.s.add(lead)
         if completed:
@@ -331,26 +416,37 @@ class EmailActivities:
         return ctx.result("unknown", send_id=send.id, error=error, completed=completed)
 
     async def _completed_event(self, ctx: _Step) -> None:
-        await ctx.event("lead.completed", {"lead": lead_payload(ctx.lead)},
-                        f"lead.completed:{ctx.lead.id}")
+        await ctx.event(
+            "lead.completed", {"lead": lead_payload(ctx.lead)}, f"lead.completed:{ctx.lead.id}"
+        )
 
     async def _queue_touch(self, ctx: _Step, step: Step) -> StepResult:
         s, lead = ctx.s, ctx.lead
-        touch = (await s.exec(select(ChannelTouch).where(
-            ChannelTouch.lead_id == lead.id, ChannelTouch.step_position == ctx.req.position
-        ))).first()
+        touch = (
+            await s.exec(
+                select(ChannelTouch).where(
+                    ChannelTouch.lead_id == lead.id, ChannelTouch.step_position == ctx.req.position
+                )
+            )
+        ).first()
         if touch is None:
             touch = ChannelTouch(
-                id=new_id("touch"), workspace_id=lead.workspace_id, campaign_id=lead.campaign_id,
-                lead_id=lead.id, step_id=step.id, step_position=ctx.req.position,
+                id=new_id("touch"),
+                workspace_id=lead.workspace_id,
+                campaign_id=lead.campaign_id,
+                lead_id=lead.id,
+                step_id=step.id,
+                step_position=ctx.req.position,
                 channel=step.channel,
                 text=render(step.body, lead_variables(lead, ctx.campaign)).strip(),
             )
             s.add(touch)
             await s.flush()
-        await ctx.event("channel_touch.queued",
-                        {"touch": touch_payload(touch), "lead": lead_payload(lead)},
-                        f"channel_touch.queued:{touch.id}")
+        await ctx.event(
+            "channel_touch.queued",
+            {"touch": touch_payload(touch), "lead": lead_payload(lead)},
+            f"channel_touch.queued:{touch.id}",
+        )
         completed = ctx.advance(emailed=False)
         s.add(lead)
         if completed:
@@ -358,18 +454,22 @@ class EmailActivities:
         await self._commit_and_publish(ctx)
         return ctx.result("touch_queued", touch_id=touch.id, completed=completed)
 
-    async def _thread(self, s: AsyncSession, lead_id: str,
-                      position: int) -> tuple[str, list[str]]:
+    async def _thread(self, s: AsyncSession, lead_id: str, position: int) -> tuple[str, list[str]]:
         """The subject of the lead's first email and the Message-IDs of the emails before
         this step (for In-Reply-To / References)."""
         if position == 1:
             return "", []
-        earlier = (await s.exec(
-            select(Send.subject, Send.message_id)
-            .where(Send.lead_id == lead_id, Send.step_position < position,
-                   Send.status.in_(("sent", "unknown")))  # type: ignore[attr-defined]
-            .order_by(Send.step_position)
-        )).all()
+        earlier = (
+            await s.exec(
+                select(Send.subject, Send.message_id)
+                .where(
+                    Send.lead_id == lead_id,
+                    Send.step_position < position,
+                    Send.status.in_(("sent", "unknown")),
+                )  # type: ignore[attr-defined]
+                .order_by(Send.step_position)
+            )
+        ).all()
         first_subject = (earlier[0][0] or "") if earlier else ""
         return first_subject, [mid for _, mid in earlier if mid]
 

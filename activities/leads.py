@@ -29,8 +29,7 @@ _CAN_END_FROM = {
     "stopped": {"queued", "active", "paused"},
     "replied": {"queued", "active", "paused", "completed", "stopped"},
     "bounced": {"queued", "active", "paused", "completed", "stopped"},
-    "unsubscribed": {"queued", "active", "paused", "completed", "stopped", "replied",
-                     "bounced"},
+    "unsubscribed": {"queued", "active", "paused", "completed", "stopped", "replied", "bounced"},
 }
 
 
@@ -52,8 +51,9 @@ class LeadActivities:
         async with self.db.session() as s:
             lead = await s.get(Lead, lead_id)
             if lead is None:
-                return Plan(lead_status="stopped", campaign_status="archived", timezone="UTC",
-                            window=None)
+                return Plan(
+                    lead_status="stopped", campaign_status="archived", timezone="UTC", window=None
+                )
             return await load_plan(s, lead)
 
     @activity.defn(name="publish_events")
@@ -90,33 +90,53 @@ class LeadActivities:
             if target in ("replied", "unsubscribed", "bounced", "completed") and (
                 lead.status == target or target == "replied"
             ):
-                key = (f"lead.replied:{change.reply_id}" if target == "replied" and
-                       change.reply_id else f"lead.{target}:{lead.id}")
+                key = (
+                    f"lead.replied:{change.reply_id}"
+                    if target == "replied" and change.reply_id
+                    else f"lead.{target}:{lead.id}"
+                )
                 data = {"lead": lead_payload(lead), "reason": change.reason}
                 if change.reply_id:
                     data["replyId"] = change.reply_id
-                events.append(await record_event(
-                    s, workspace_id=lead.workspace_id, type=f"lead.{target}", data=data,
-                    dedupe_key=key,
-                ))
+                events.append(
+                    await record_event(
+                        s,
+                        workspace_id=lead.workspace_id,
+                        type=f"lead.{target}",
+                        data=data,
+                        dedupe_key=key,
+                    )
+                )
             await s.commit()
             await self._publish(events)
             return lead.status
 
     async def _send_failed(self, s, lead: Lead, change: LeadTransition) -> list[str]:  # noqa: ANN001
-        send = (await s.exec(select(Send).where(
-            Send.lead_id == lead.id, Send.step_position == change.send_position
-        ))).first()
+        send = (
+            await s.exec(
+                select(Send).where(
+                    Send.lead_id == lead.id, Send.step_position == change.send_position
+                )
+            )
+        ).first()
         if send is None or send.status not in ("claimed", "failed"):
             return []
         send.status, send.error, send.updated_at = "failed", change.error, utcnow()
         s.add(send)
-        return [await record_event(
-            s, workspace_id=lead.workspace_id, type="send.failed",
-            data={"send": send_payload(send), "lead": lead_payload(lead),
-                  "reason": "smtp_error", "error": change.error},
-            dedupe_key=f"send.failed:{send.id}:{send.attempts}",
-        )]
+        return [
+            await record_event(
+                s,
+                workspace_id=lead.workspace_id,
+                type="send.failed",
+                data={
+                    "send": send_payload(send),
+                    "lead": lead_payload(lead),
+                    "reason": "smtp_error",
+                    "error": change.error,
+                },
+                dedupe_key=f"send.failed:{send.id}:{send.attempts}",
+            )
+        ]
 
     @activity.defn(name="mark_touch_sent")
     async def mark_touch_sent(self, touch: TouchSent) -> None:
@@ -129,7 +149,9 @@ class LeadActivities:
                 s.add(row)
             lead = await s.get(Lead, row.lead_id)
             event_id = await record_event(
-                s, workspace_id=row.workspace_id, type="channel_touch.sent",
+                s,
+                workspace_id=row.workspace_id,
+                type="channel_touch.sent",
                 data={"touch": touch_payload(row), "lead": lead_payload(lead) if lead else None},
                 dedupe_key=f"channel_touch.sent:{row.id}",
             )
@@ -159,13 +181,18 @@ class LeadActivities:
 
         while True:
             async with self.db.session() as s:
-                ids = (await s.exec(
-                    select(Lead.id).where(
-                        Lead.campaign_id == campaign_id,
-                        col(Lead.status).not_in(TERMINAL_LEAD_STATUSES),
-                        Lead.id > after,
-                    ).order_by(col(Lead.id)).limit(500)
-                )).all()
+                ids = (
+                    await s.exec(
+                        select(Lead.id)
+                        .where(
+                            Lead.campaign_id == campaign_id,
+                            col(Lead.status).not_in(TERMINAL_LEAD_STATUSES),
+                            Lead.id > after,
+                        )
+                        .order_by(col(Lead.id))
+                        .limit(500)
+                    )
+                ).all()
             if not ids:
                 return signalled
             await asyncio.gather(*(_one(i) for i in ids))

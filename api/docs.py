@@ -14,8 +14,8 @@ NO_SCOPE = "none"  # `x-required-scope` of the routes any valid key may call
 _ERR = {"content": {"application/json": {"schema": ERROR_SCHEMA}}}
 _DESCRIPTIONS = {
     400: "Bad request: malformed JSON, a missing or ill-typed field, an unknown field, "
-         "an invalid cursor or limit",
-    401: "Missing, invalid or revoked Bearer key (`\"error\": \"Key revoked\"` for revoked)",
+    "an invalid cursor or limit",
+    401: 'Missing, invalid or revoked Bearer key (`"error": "Key revoked"` for revoked)',
     402: "Plan upgrade required: the API needs the Pro plan or higher",
     403: "The key is valid but lacks the scope this endpoint requires",
     404: "Not found, or it belongs to another workspace",

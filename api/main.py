@@ -74,8 +74,18 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         redirect_slashes=False,  # `/campaigns/` is a 404 in the envelope, not a redirect
     )
     install_error_handlers(app)
-    for module in (me, campaigns, leads, sends, replies, reply_actions, channel_touches,
-                   webhooks, inbound, mailboxes):
+    for module in (
+        me,
+        campaigns,
+        leads,
+        sends,
+        replies,
+        reply_actions,
+        channel_touches,
+        webhooks,
+        inbound,
+        mailboxes,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(unsubscribe.router)
 
@@ -101,12 +111,17 @@ def _security_schemes(app: FastAPI) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(
-            title=app.title, version=app.version, description=app.description,
+            title=app.title,
+            version=app.version,
+            description=app.description,
             routes=app.routes,
         )
         schema.setdefault("components", {})["securitySchemes"] = {
-            "bearer": {"type": "http", "scheme": "bearer",
-                       "description": "An API key: pms_live_..."}
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An API key: pms_live_...",
+            }
         }
         app.openapi_schema = finalize_openapi(schema, API_PREFIX, app.routes)
         return schema

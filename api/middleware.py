@@ -56,8 +56,9 @@ class RequestContextMiddleware:
                 incoming = value.decode("latin-1")
                 break
         request_id = (
-            incoming if incoming and _SANE_REQUEST_ID.fullmatch(incoming) else
-            "req_" + secrets.token_hex(12)
+            incoming
+            if incoming and _SANE_REQUEST_ID.fullmatch(incoming)
+            else "req_" + secrets.token_hex(12)
         )
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()

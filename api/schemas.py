@@ -80,8 +80,12 @@ class SendWindowIn(In):
 
 class StepIn(In):
     channel: Channel = "email"
-    delay: str = Field("P0D", max_length=40, description="ISO 8601 duration after the "
-                       "previous step (the first step's counts from enrolment)")
+    delay: str = Field(
+        "P0D",
+        max_length=40,
+        description="ISO 8601 duration after the "
+        "previous step (the first step's counts from enrolment)",
+    )
     subject: str | None = Field(None, max_length=998)
     body: str = Field(max_length=50_000)
 
@@ -254,10 +258,12 @@ class Position(Out):
     current_step: int = Field(description="Number of the last step done (0 before the first)")
     next_step: int | None = Field(description="Number of the step due next, null when none")
     steps_total: int
-    next_send_at: Timestamp | None = Field(description="When the next step is planned, "
-                                           "from the lead's workflow (null when unknown)")
-    waiting_for: str | None = Field(description="delay | window | daily_cap | "
-                                    "campaign_paused | lead_paused | hold | null")
+    next_send_at: Timestamp | None = Field(
+        description="When the next step is planned, from the lead's workflow (null when unknown)"
+    )
+    waiting_for: str | None = Field(
+        description="delay | window | daily_cap | campaign_paused | lead_paused | hold | null"
+    )
 
 
 class LeadDetailOut(LeadOut):

@@ -27,10 +27,13 @@ with workflow.unsafe.imports_passed_through():
 @activity.defn(name="bare_send")
 async def bare_send(args: list[str]) -> None:
     host, port, rcpt = args[0], int(args[1]), args[2]
-    message = (f"From: bench@example.com\r\nTo: {rcpt}\r\nSubject: floor\r\n"
-               f"Message-ID: <{uuid.uuid4().hex}@example.com>\r\n\r\nfloor\r\n")
-    await aiosmtplib.send(message, sender="bench@example.com", recipients=[rcpt],
-                          hostname=host, port=port)
+    message = (
+        f"From: bench@example.com\r\nTo: {rcpt}\r\nSubject: floor\r\n"
+        f"Message-ID: <{uuid.uuid4().hex}@example.com>\r\n\r\nfloor\r\n"
+    )
+    await aiosmtplib.send(
+        message, sender="bench@example.com", recipients=[rcpt], hostname=host, port=port
+    )
 
 
 _http: httpx.AsyncClient | None = None
@@ -42,8 +45,9 @@ async def bare_post(args: list[str]) -> None:
     if _http is None:
         _http = httpx.AsyncClient(timeout=10)
     url, body = args
-    resp = await _http.post(url, content=body.encode(),
-                            headers={"Content-Type": "application/json"})
+    resp = await _http.post(
+        url, content=body.encode(), headers={"Content-Type": "application/json"}
+    )
     resp.raise_for_status()
 
 
@@ -52,7 +56,9 @@ class BareSendWorkflow:
     @workflow.run
     async def run(self, args: list[str]) -> None:
         await workflow.execute_activity(
-            "bare_send", args, start_to_close_timeout=timedelta(seconds=30),
+            "bare_send",
+            args,
+            start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RetryPolicy(maximum_attempts=5),
         )
 
@@ -62,7 +68,9 @@ class BarePostWorkflow:
     @workflow.run
     async def run(self, args: list[str]) -> None:
         await workflow.execute_activity(
-            "bare_post", args, start_to_close_timeout=timedelta(seconds=30),
+            "bare_post",
+            args,
+            start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RetryPolicy(maximum_attempts=5),
         )
 
@@ -71,9 +79,12 @@ async def serve(address: str, task_queue: str) -> None:
     client = await Client.connect(address)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    worker = Worker(client, task_queue=task_queue,
-                    workflows=[BareSendWorkflow, BarePostWorkflow],
-                    activities=[bare_send, bare_post])
+    worker = Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[BareSendWorkflow, BarePostWorkflow],
+        activities=[bare_send, bare_post],
+    )
     async with worker:
         await stop.wait()
 

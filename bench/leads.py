@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+FLOOR = ROOT / "bench" / "floor.py"
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
@@ -97,11 +98,17 @@ async def main(args: argparse.Namespace) -> None:
     address = f"127.0.0.1:{t_port}"
     db_url = args.database_url or f"sqlite:///{work / 'outreach.db'}"
     env = {
-        **os.environ, "TEMPORAL_ADDRESS": address, "OUTREACH_DATA_DIR": str(work),
-        "OUTREACH_DATABASE_URL": db_url, "OUTREACH_TASK_QUEUE": "bench",
-        "OUTREACH_SMTP_HOST": "127.0.0.1", "OUTREACH_SMTP_PORT": str(smtp_port),
-        "OUTREACH_SMTP_TLS": "none", "OUTREACH_SECRET_KEY": "bench",
-        "OUTREACH_LOG_LEVEL": "WARNING", "OUTREACH_SEND_JITTER_SECONDS": "0",
+        **os.environ,
+        "TEMPORAL_ADDRESS": address,
+        "OUTREACH_DATA_DIR": str(work),
+        "OUTREACH_DATABASE_URL": db_url,
+        "OUTREACH_TASK_QUEUE": "bench",
+        "OUTREACH_SMTP_HOST": "127.0.0.1",
+        "OUTREACH_SMTP_PORT": str(smtp_port),
+        "OUTREACH_SMTP_TLS": "none",
+        "OUTREACH_SECRET_KEY": "bench",
+        "OUTREACH_LOG_LEVEL": "WARNING",
+        "OUTREACH_SEND_JITTER_SECONDS": "0",
     }
     os.environ.update(env)
     settings = Settings()
@@ -110,8 +117,9 @@ async def main(args: argparse.Namespace) -> None:
 
     def spawn(cmd: list[str], name: str) -> None:
         log = open(work / f"{name}.log", "wb")  # noqa: SIM115, ASYNC230, ASYNC240
-        procs.append(subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log,
-                                      start_new_session=True))
+        procs.append(
+            subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
+        )
 
     arrivals = Arrivals()
     catcher = Controller(arrivals, hostname="127.0.0.1", port=smtp_port)
@@ -123,8 +131,7 @@ async def main(args: argparse.Namespace) -> None:
         await register_search_attributes(client, "default")
         spawn([sys.executable, "worker.py"], "worker")
         spawn([sys.executable, "-m", "outreach.cli", "api", "--port", str(api_port)], "api")
-        spawn([sys.executable, str(Path(__file__).resolve().parent / "floor.py"), address,
-               "bench-floor"], "floor")
+        spawn([sys.executable, str(FLOOR), address, "bench-floor"], "floor")
         await wait_port(api_port)
 
         ws = admin.create_workspace(settings, "Bench", "pro")
@@ -132,35 +139,49 @@ async def main(args: argparse.Namespace) -> None:
         headers = {"Authorization": f"Bearer {key}"}
         base = f"http://127.0.0.1:{api_port}/api/v1/outreach"
         async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
-            resp = await http.post("/campaigns", json={
-                "name": "Bench", "status": "active", "fromName": "Bench",
-                "fromEmail": "bench@example.com",
-                "steps": [{"channel": "email", "delay": "P0D", "subject": "Hi {{firstName}}",
-                           "body": "Hello {{firstName|there}}"}],
-            })
+            resp = await http.post(
+                "/campaigns",
+                json={
+                    "name": "Bench",
+                    "status": "active",
+                    "fromName": "Bench",
+                    "fromEmail": "bench@example.com",
+                    "steps": [
+                        {
+                            "channel": "email",
+                            "delay": "P0D",
+                            "subject": "Hi {{firstName}}",
+                            "body": "Hello {{firstName|there}}",
+                        }
+                    ],
+                },
+            )
             resp.raise_for_status()
             campaign_id = resp.json()["id"]
             await asyncio.sleep(2)  # let the workers poll
 
             async def enrol(email: str) -> float:
                 started = time.monotonic()
-                r = await http.post("/leads", json={"campaignId": campaign_id, "email": email,
-                                                    "firstName": "Ann"})
+                r = await http.post(
+                    "/leads", json={"campaignId": campaign_id, "email": email, "firstName": "Ann"}
+                )
                 r.raise_for_status()
                 return started
 
             async def floor_start(email: str) -> float:
                 started = time.monotonic()
                 await client.start_workflow(
-                    "BareSendWorkflow", ["127.0.0.1", str(smtp_port), email],
-                    id=f"bare-{email}", task_queue="bench-floor")
+                    "BareSendWorkflow",
+                    ["127.0.0.1", str(smtp_port), email],
+                    id=f"bare-{email}",
+                    task_queue="bench-floor",
+                )
                 return started
 
             def cpu_seconds() -> dict[str, float]:
                 tick = os.sysconf("SC_CLK_TCK")
                 out = {}
-                for name, proc in zip(("temporal", "worker", "api", "floor"), procs,
-                                      strict=False):
+                for name, proc in zip(("temporal", "worker", "api", "floor"), procs, strict=False):
                     try:
                         with open(f"/proc/{proc.pid}/stat") as f:
                             fields = f.read().rsplit(")", 1)[1].split()
@@ -188,8 +209,12 @@ async def main(args: argparse.Namespace) -> None:
                 per = {k: (c1[k] - c0[k]) * 1000 / n for k in c0}
                 cpu_per_item[kind] = per
                 if args.verbose:
-                    print(kind, f"{n / (last - t0):.1f}/s", "cpu ms per item:",
-                          {k: round(v, 1) for k, v in per.items()})
+                    print(
+                        kind,
+                        f"{n / (last - t0):.1f}/s",
+                        "cpu ms per item:",
+                        {k: round(v, 1) for k, v in per.items()},
+                    )
                 return n / (last - t0)
 
             async def paced(kind: str, start, n: int, rate: float) -> list[float]:
@@ -211,24 +236,28 @@ async def main(args: argparse.Namespace) -> None:
             # (floor, ours, ours, floor) and each figure is the mean of its two halves.
             half = max(1, args.leads // 2)
             rates: dict[str, list[float]] = {"floor": [], "ours": []}
-            for i, (kind, start) in enumerate([("floor", floor_start), ("ours", enrol),
-                                               ("ours", enrol), ("floor", floor_start)]):
+            for i, (kind, start) in enumerate(
+                [("floor", floor_start), ("ours", enrol), ("ours", enrol), ("floor", floor_start)]
+            ):
                 rates[kind].append(await burst(f"{kind}{i}", start, half))
             floor_rate = statistics.mean(rates["floor"])
             ours_rate = statistics.mean(rates["ours"])
             floor_lat = await paced("floor1", floor_start, args.paced // 2, args.rate)
             ours_lat = await paced("ours1", enrol, args.paced // 2, args.rate)
             ours_lat += await paced("ours2", enrol, args.paced - args.paced // 2, args.rate)
-            floor_lat += await paced("floor2", floor_start, args.paced - args.paced // 2,
-                                     args.rate)
+            floor_lat += await paced("floor2", floor_start, args.paced - args.paced // 2, args.rate)
 
         cpu = os.cpu_count()
         print()
-        print(f"bench/leads.py  leads={args.leads} burst concurrency={args.concurrency} "
-              f"paced={args.paced} at {args.rate}/s  cpus={cpu}  db={db_url.split(':')[0]}")
+        print(
+            f"bench/leads.py  leads={args.leads} burst concurrency={args.concurrency} "
+            f"paced={args.paced} at {args.rate}/s  cpus={cpu}  db={db_url.split(':')[0]}"
+        )
         print(f"{'':34}{'ours':>10}{'floor':>10}{'ratio':>8}")
-        print(f"{'first-step sends/s (burst)':34}{ours_rate:>10.1f}{floor_rate:>10.1f}"
-              f"{ours_rate / floor_rate:>8.2f}")
+        print(
+            f"{'first-step sends/s (burst)':34}{ours_rate:>10.1f}{floor_rate:>10.1f}"
+            f"{ours_rate / floor_rate:>8.2f}"
+        )
         for q in (50, 95):
             o, f = pct(ours_lat, q), pct(floor_lat, q)
             print(f"{f'POST->first email p{q} (s)':34}{o:>10.3f}{f:>10.3f}{o / f:>8.2f}")

@@ -34,8 +34,7 @@ def create_workspace(settings: Settings, name: str, plan: str = "pro") -> dict[s
             ws = Workspace(id=new_id("ws"), name=name[:200], plan=plan)
             session.add(ws)
             session.commit()
-            return {"id": ws.id, "name": ws.name, "plan": ws.plan,
-                    "createdAt": _iso(ws.created_at)}
+            return {"id": ws.id, "name": ws.name, "plan": ws.plan, "createdAt": _iso(ws.created_at)}
     finally:
         engine.dispose()
 
@@ -53,14 +52,24 @@ def create_key(
                 raise AdminError(f"workspace {workspace_id} not found")
             key = generate_api_key()
             row = ApiKey(
-                id=new_id("key"), workspace_id=workspace_id, name=name,
-                prefix=key_display_prefix(key), key_hash=hash_api_key(key), scopes=scopes,
+                id=new_id("key"),
+                workspace_id=workspace_id,
+                name=name,
+                prefix=key_display_prefix(key),
+                key_hash=hash_api_key(key),
+                scopes=scopes,
             )
             session.add(row)
             session.commit()
-            return {"id": row.id, "key": key, "prefix": row.prefix, "scopes": row.scopes,
-                    "name": row.name, "workspaceId": workspace_id,
-                    "createdAt": _iso(row.created_at)}
+            return {
+                "id": row.id,
+                "key": key,
+                "prefix": row.prefix,
+                "scopes": row.scopes,
+                "name": row.name,
+                "workspaceId": workspace_id,
+                "createdAt": _iso(row.created_at),
+            }
     finally:
         engine.dispose()
 
@@ -82,16 +91,32 @@ def revoke_key(settings: Settings, key_id: str) -> dict[str, Any]:
 
 
 DEMO_STEPS = [
-    ("email", "P0D", "Quick question about {{company|your team}}",
-     "Hi {{firstName|there}},\n\nI noticed {{company|your team}} is shipping fast. We help "
-     "solo SaaS founders ship in 7 days.\n\nWorth a 15-minute chat next week?\n\n{{fromName}}"),
-    ("email", "P3D", None,
-     "Hi {{firstName|there}}, floating this back up in case it got buried.\n\n{{fromName}}"),
-    ("linkedin", "P2D", None,
-     "Hi {{firstName|there}}, I sent you a note about {{company|your team}} by email; happy "
-     "to connect here too."),
-    ("email", "P4D", None,
-     "Last note from me, {{firstName|there}}. If now is not the time, no worries at all."),
+    (
+        "email",
+        "P0D",
+        "Quick question about {{company|your team}}",
+        "Hi {{firstName|there}},\n\nI noticed {{company|your team}} is shipping fast. We help "
+        "solo SaaS founders ship in 7 days.\n\nWorth a 15-minute chat next week?\n\n{{fromName}}",
+    ),
+    (
+        "email",
+        "P3D",
+        None,
+        "Hi {{firstName|there}}, floating this back up in case it got buried.\n\n{{fromName}}",
+    ),
+    (
+        "linkedin",
+        "P2D",
+        None,
+        "Hi {{firstName|there}}, I sent you a note about {{company|your team}} by email; happy "
+        "to connect here too.",
+    ),
+    (
+        "email",
+        "P4D",
+        None,
+        "Last note from me, {{firstName|there}}. If now is not the time, no worries at all.",
+    ),
 ]
 
 
@@ -107,16 +132,33 @@ def seed_demo(settings: Settings) -> dict[str, Any] | None:
             session.flush()
             now = utcnow()
             camp = Campaign(
-                id=new_id("camp"), workspace_id=ws.id, name="Demo: vibe coders Q2",
-                status="active", from_name="Anita", from_email="anita@example.com",
-                pitch_context="We help solo SaaS founders ship in 7 days.", daily_cap=80,
-                timezone="UTC", send_window=None, created_at=now, updated_at=now,
+                id=new_id("camp"),
+                workspace_id=ws.id,
+                name="Demo: vibe coders Q2",
+                status="active",
+                from_name="Anita",
+                from_email="anita@example.com",
+                pitch_context="We help solo SaaS founders ship in 7 days.",
+                daily_cap=80,
+                timezone="UTC",
+                send_window=None,
+                created_at=now,
+                updated_at=now,
             )
             session.add(camp)
             session.flush()
             for pos, (channel, delay, subject, body) in enumerate(DEMO_STEPS, start=1):
-                session.add(Step(id=new_id("step"), campaign_id=camp.id, position=pos,
-                                 channel=channel, delay=delay, subject=subject, body=body))
+                session.add(
+                    Step(
+                        id=new_id("step"),
+                        campaign_id=camp.id,
+                        position=pos,
+                        channel=channel,
+                        delay=delay,
+                        subject=subject,
+                        body=body,
+                    )
+                )
             session.commit()
             ws_id, camp_id = ws.id, camp.id
     finally:

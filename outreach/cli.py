@@ -57,11 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     catcher.add_argument("--port", type=int, default=1025)
     catcher.add_argument("--dir", default=None, help="where .eml files go (data dir/mail)")
 
-    sub.add_parser("register-search-attributes",
-                   help="register the Temporal search attributes (idempotent)")
+    sub.add_parser(
+        "register-search-attributes", help="register the Temporal search attributes (idempotent)"
+    )
 
-    sub.add_parser("classify", help="classify a reply (see `outreach classify --help`)",
-                   add_help=False)
+    sub.add_parser(
+        "classify", help="classify a reply (see `outreach classify --help`)", add_help=False
+    )
 
     admin = sub.add_parser("admin", help="workspaces and API keys")
     asub = admin.add_subparsers(dest="admin_command", required=True)
@@ -121,8 +123,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         from outreach.logs import setup_logging
 
         setup_logging()
-        uvicorn.run("api.main:app_factory", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, access_log=False, log_config=None)
+        uvicorn.run(
+            "api.main:app_factory",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=False,
+            log_config=None,
+        )
         return 0
     if args.command == "worker":
         from worker import run_worker
@@ -150,8 +159,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.admin_command == "create-workspace":
             _print(admin.create_workspace(settings, args.name, args.plan))
         elif args.admin_command == "create-key":
-            _print(admin.create_key(settings, args.workspace, parse_scopes(args.scopes),
-                                    args.name))
+            _print(admin.create_key(settings, args.workspace, parse_scopes(args.scopes), args.name))
         elif args.admin_command == "revoke-key":
             _print(admin.revoke_key(settings, args.key_id))
         return 0

@@ -32,9 +32,7 @@ class Settings(BaseSettings):
     temporal_address: str = Field(
         "localhost:7233", validation_alias=AliasChoices("TEMPORAL_ADDRESS")
     )
-    temporal_namespace: str = Field(
-        "default", validation_alias=AliasChoices("TEMPORAL_NAMESPACE")
-    )
+    temporal_namespace: str = Field("default", validation_alias=AliasChoices("TEMPORAL_NAMESPACE"))
     task_queue: str = "outreach"
 
     smtp_host: str = "127.0.0.1"

@@ -46,12 +46,25 @@ def port_taken(port: int, host: str = "127.0.0.1") -> bool:
 
 def temporal_command(data_dir: Path, port: int, ui_port: int, namespace: str) -> list[str]:
     return [
-        temporal_binary(), "server", "start-dev",
-        "--db-filename", str(data_dir / "temporal.db"),
-        "--ip", "127.0.0.1", "--port", str(port), "--ui-port", str(ui_port),
-        "--namespace", namespace,
-        "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
-        "--log-level", "warn",
+        temporal_binary(),
+        "server",
+        "start-dev",
+        "--db-filename",
+        str(data_dir / "temporal.db"),
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ui-port",
+        str(ui_port),
+        "--namespace",
+        namespace,
+        "--sqlite-pragma",
+        "journal_mode=wal",
+        "--sqlite-pragma",
+        "synchronous=normal",
+        "--log-level",
+        "warn",
     ]
 
 
@@ -110,12 +123,20 @@ def run_dev(args: argparse.Namespace) -> int:
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
 
-    ports = {"API": args.api_port, "Temporal": args.temporal_port,
-             "Temporal UI": args.ui_port, "SMTP catcher": args.smtp_port}
+    ports = {
+        "API": args.api_port,
+        "Temporal": args.temporal_port,
+        "Temporal UI": args.ui_port,
+        "SMTP catcher": args.smtp_port,
+    }
     for name, port in ports.items():
         if port_taken(port):
-            flag = {"API": "--api-port", "Temporal": "--temporal-port",
-                    "Temporal UI": "--ui-port", "SMTP catcher": "--smtp-port"}[name]
+            flag = {
+                "API": "--api-port",
+                "Temporal": "--temporal-port",
+                "Temporal UI": "--ui-port",
+                "SMTP catcher": "--smtp-port",
+            }[name]
             sys.stderr.write(
                 f"outreach dev: port {port} ({name}) is already in use; stop what holds it "
                 f"or pick another with {flag}\n"
@@ -133,8 +154,13 @@ def run_dev(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     try:
-        sup.start("temporal", temporal_command(data_dir, args.temporal_port, args.ui_port,
-                                               settings.temporal_namespace), env)
+        sup.start(
+            "temporal",
+            temporal_command(
+                data_dir, args.temporal_port, args.ui_port, settings.temporal_namespace
+            ),
+            env,
+        )
 
         async def _register() -> list[str]:
             client = await connect(settings, attempts=120, delay=0.5)
@@ -142,8 +168,20 @@ def run_dev(args: argparse.Namespace) -> int:
 
         asyncio.run(_register())
         py = sys.executable
-        sup.start("smtp", [py, "-m", "outreach.cli", "smtp-catcher", "--port",
-                           str(args.smtp_port), "--dir", str(data_dir / "mail")], env)
+        sup.start(
+            "smtp",
+            [
+                py,
+                "-m",
+                "outreach.cli",
+                "smtp-catcher",
+                "--port",
+                str(args.smtp_port),
+                "--dir",
+                str(data_dir / "mail"),
+            ],
+            env,
+        )
         sup.start("worker", [py, "-m", "outreach.cli", "worker"], env)
         sup.start("api", [py, "-m", "outreach.cli", "api", "--port", str(args.api_port)], env)
 
@@ -165,15 +203,14 @@ def run_dev(args: argparse.Namespace) -> int:
                 f"  campaign: {demo['campaignId']}",
                 "",
                 f"  curl http://localhost:{args.api_port}/api/v1/outreach/me \\",
-                f"    -H \"Authorization: Bearer {demo['key']}\"",
+                f'    -H "Authorization: Bearer {demo["key"]}"',
             ]
         lines += ["", "Ctrl-C stops everything.", ""]
         print("\n".join(lines), flush=True)
         while not received:
             dead = sup.exited()
             if dead:
-                sys.stderr.write(f"outreach dev: {dead[0]} exited with code {dead[1]}; "
-                                 "stopping\n")
+                sys.stderr.write(f"outreach dev: {dead[0]} exited with code {dead[1]}; stopping\n")
                 return 1
             time.sleep(0.3)
         return 0

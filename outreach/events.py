@@ -40,9 +40,17 @@ START_CONCURRENCY = 16  # workflow starts in flight per fan-out
 # Reserved by the seed ("not yet emitting"): endpoints may subscribe to it already.
 RESERVED_EVENT_TYPES = ("system.api_change",)
 EVENT_TYPES = (
-    "lead.created", "lead.replied", "lead.bounced", "lead.unsubscribed", "lead.completed",
-    "send.sent", "send.failed", "reply.received", "reply.classified",
-    "channel_touch.queued", "channel_touch.sent",
+    "lead.created",
+    "lead.replied",
+    "lead.bounced",
+    "lead.unsubscribed",
+    "lead.completed",
+    "send.sent",
+    "send.failed",
+    "reply.received",
+    "reply.classified",
+    "channel_touch.queued",
+    "channel_touch.sent",
 )
 
 
@@ -70,26 +78,32 @@ async def record_event(
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type}")
     if new:
-        event = Event(id=new_id("evt"), workspace_id=workspace_id, type=type, data=data,
-                      dedupe_key=dedupe_key, created_at=at or utcnow())
+        event = Event(
+            id=new_id("evt"),
+            workspace_id=workspace_id,
+            type=type,
+            data=data,
+            dedupe_key=dedupe_key,
+            created_at=at or utcnow(),
+        )
         session.add(event)
         return event.id
-    existing = (
-        await session.exec(select(Event.id).where(Event.dedupe_key == dedupe_key))
-    ).first()
+    existing = (await session.exec(select(Event.id).where(Event.dedupe_key == dedupe_key))).first()
     if existing:
         return existing
     event = Event(
-        id=new_id("evt"), workspace_id=workspace_id, type=type, data=data,
-        dedupe_key=dedupe_key, created_at=at or utcnow(),
+        id=new_id("evt"),
+        workspace_id=workspace_id,
+        type=type,
+        data=data,
+        dedupe_key=dedupe_key,
+        created_at=at or utcnow(),
     )
     try:
         async with session.begin_nested():
             session.add(event)
     except IntegrityError:
-        found = (
-            await session.exec(select(Event.id).where(Event.dedupe_key == dedupe_key))
-        ).first()
+        found = (await session.exec(select(Event.id).where(Event.dedupe_key == dedupe_key))).first()
         if found is None:
             raise
         return found
@@ -115,12 +129,14 @@ def subscribed(endpoint: WebhookEndpoint, event_type: str) -> bool:
 def delivery_search_attributes(
     workspace_id: str, event_type: str, endpoint_id: str, status: str = PENDING
 ) -> TypedSearchAttributes:
-    return TypedSearchAttributes([
-        SearchAttributePair(sa_keys.WORKSPACE_ID, workspace_id),
-        SearchAttributePair(sa_keys.EVENT_TYPE, event_type),
-        SearchAttributePair(sa_keys.WEBHOOK_ENDPOINT_ID, endpoint_id),
-        SearchAttributePair(sa_keys.DELIVERY_STATUS, status),
-    ])
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(sa_keys.WORKSPACE_ID, workspace_id),
+            SearchAttributePair(sa_keys.EVENT_TYPE, event_type),
+            SearchAttributePair(sa_keys.WEBHOOK_ENDPOINT_ID, endpoint_id),
+            SearchAttributePair(sa_keys.DELIVERY_STATUS, status),
+        ]
+    )
 
 
 async def publish_events(
@@ -147,9 +163,7 @@ async def publish_events(
         to_start: list[WebhookDelivery] = []
         for event in sorted(events, key=lambda e: (e.created_at, e.id)):
             for endpoint in endpoints:
-                if endpoint.workspace_id == event.workspace_id and subscribed(
-                    endpoint, event.type
-                ):
+                if endpoint.workspace_id == event.workspace_id and subscribed(endpoint, event.type):
                     delivery = await _delivery_row(
                         session, event, endpoint, webhook_workflow_id(event.id, endpoint.id)
                     )
@@ -175,8 +189,9 @@ async def publish_events(
                 started += await _start(client, task_queue, delivery)
         return started
 
-    results = await asyncio.gather(*(start_chain(c) for c in chains.values()),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(start_chain(c) for c in chains.values()), return_exceptions=True
+    )
     for result in results:
         if isinstance(result, BaseException):
             raise result  # the caller's activity retries; nothing starts twice
@@ -224,8 +239,13 @@ async def _delivery_row(
     if found is not None:
         return found
     delivery = WebhookDelivery(
-        id=new_id("dlv"), workspace_id=event.workspace_id, endpoint_id=endpoint.id,
-        event_id=event.id, event_type=event.type, workflow_id=workflow_id, replay_of=replay_of,
+        id=new_id("dlv"),
+        workspace_id=event.workspace_id,
+        endpoint_id=endpoint.id,
+        event_id=event.id,
+        event_type=event.type,
+        workflow_id=workflow_id,
+        replay_of=replay_of,
     )
     try:
         async with session.begin_nested():
@@ -241,8 +261,10 @@ async def _start(client: Client, task_queue: str, delivery: WebhookDelivery) -> 
         await client.start_workflow(
             WEBHOOK_DELIVERY_WORKFLOW,
             DeliveryInput(
-                delivery_id=delivery.id, event_id=delivery.event_id,
-                endpoint_id=delivery.endpoint_id, workspace_id=delivery.workspace_id,
+                delivery_id=delivery.id,
+                event_id=delivery.event_id,
+                endpoint_id=delivery.endpoint_id,
+                workspace_id=delivery.workspace_id,
                 event_type=delivery.event_type,
             ),
             id=delivery.workflow_id,

@@ -5,8 +5,21 @@ import string
 
 _ALPHABET = string.ascii_lowercase + string.digits
 PREFIXES = (
-    "ws", "key", "camp", "step", "lead", "send", "reply", "touch", "whk", "evt", "dlv",
-    "att", "mbx", "sup", "req",
+    "ws",
+    "key",
+    "camp",
+    "step",
+    "lead",
+    "send",
+    "reply",
+    "touch",
+    "whk",
+    "evt",
+    "dlv",
+    "att",
+    "mbx",
+    "sup",
+    "req",
 )
 
 

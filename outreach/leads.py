@@ -21,12 +21,14 @@ from outreach.temporal import lead_workflow_id
 
 
 def lead_search_attributes(lead: Lead) -> TypedSearchAttributes:
-    return TypedSearchAttributes([
-        SearchAttributePair(sa_keys.WORKSPACE_ID, lead.workspace_id),
-        SearchAttributePair(sa_keys.CAMPAIGN_ID, lead.campaign_id),
-        SearchAttributePair(sa_keys.LEAD_STATUS, lead.status),
-        SearchAttributePair(sa_keys.STEP, lead.current_step),
-    ])
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(sa_keys.WORKSPACE_ID, lead.workspace_id),
+            SearchAttributePair(sa_keys.CAMPAIGN_ID, lead.campaign_id),
+            SearchAttributePair(sa_keys.LEAD_STATUS, lead.status),
+            SearchAttributePair(sa_keys.STEP, lead.current_step),
+        ]
+    )
 
 
 def lead_input(settings: Settings, lead: Lead, **kw: Any) -> LeadInput:

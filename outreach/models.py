@@ -107,7 +107,14 @@ class Step(SQLModel, table=True):
 # -- leads and what happens to them ------------------------------------------------------
 
 LEAD_STATUSES = (
-    "queued", "active", "paused", "replied", "bounced", "unsubscribed", "completed", "stopped",
+    "queued",
+    "active",
+    "paused",
+    "replied",
+    "bounced",
+    "unsubscribed",
+    "completed",
+    "stopped",
 )
 TERMINAL_LEAD_STATUSES = frozenset({"replied", "bounced", "unsubscribed", "completed", "stopped"})
 
@@ -232,8 +239,7 @@ class Reply(SQLModel, table=True):
     mailbox_id: str | None = Field(default=None, max_length=40)
     source: str = Field(default="inbound", max_length=20)  # inbound | imap
     # reply | bounce (hard DSN / mailer-daemon failure) | dsn (delayed, relayed: no effect)
-    kind: str = Field(default="reply", max_length=20,
-                      sa_column_kwargs={"server_default": "reply"})
+    kind: str = Field(default="reply", max_length=20, sa_column_kwargs={"server_default": "reply"})
     matched_by: str | None = Field(default=None, max_length=20)  # headers | address
     message_id: str | None = Field(default=None, max_length=300)
     in_reply_to: str | None = Field(default=None, max_length=300)
@@ -355,8 +361,9 @@ class Mailbox(SQLModel, table=True):
     # False: the first sync starts after the messages already in the folder.
     sync_existing: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # IMAP UIDs and UIDVALIDITY are unsigned 32-bit: wider than PostgreSQL's INTEGER.
-    uidvalidity: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger(),
-                                                                      nullable=True))
+    uidvalidity: int | None = Field(
+        default=None, sa_column=sa.Column(sa.BigInteger(), nullable=True)
+    )
     last_uid: int = Field(default=0, sa_column=sa.Column(sa.BigInteger(), nullable=False))
     last_sync_at: datetime | None = ts_field()
     last_error: str | None = None

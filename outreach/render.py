@@ -9,8 +9,16 @@ from typing import Any
 _VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(?:\|([^{}]*))?\}\}")
 _BRACES = re.compile(r"\{\{|\}\}")
 STANDARD_VARIABLES = (
-    "firstName", "lastName", "fullName", "company", "role", "email", "linkedinUrl",
-    "fromName", "fromEmail", "unsubscribeUrl",
+    "firstName",
+    "lastName",
+    "fullName",
+    "company",
+    "role",
+    "email",
+    "linkedinUrl",
+    "fromName",
+    "fromEmail",
+    "unsubscribeUrl",
 )
 
 

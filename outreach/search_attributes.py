@@ -14,5 +14,12 @@ EVENT_TYPE = SearchAttributeKey.for_keyword("OutreachEventType")
 WEBHOOK_ENDPOINT_ID = SearchAttributeKey.for_keyword("OutreachWebhookEndpointId")
 DELIVERY_STATUS = SearchAttributeKey.for_keyword("OutreachDeliveryStatus")
 
-ALL = (WORKSPACE_ID, CAMPAIGN_ID, LEAD_STATUS, STEP, EVENT_TYPE, WEBHOOK_ENDPOINT_ID,
-       DELIVERY_STATUS)
+ALL = (
+    WORKSPACE_ID,
+    CAMPAIGN_ID,
+    LEAD_STATUS,
+    STEP,
+    EVENT_TYPE,
+    WEBHOOK_ENDPOINT_ID,
+    DELIVERY_STATUS,
+)

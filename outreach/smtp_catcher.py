@@ -36,8 +36,13 @@ class EmlHandler:
 
 
 def start_catcher(host: str, port: int, directory: str | Path, **kw: Any) -> Controller:
-    controller = Controller(EmlHandler(directory), hostname=host, port=port,
-                            server_kwargs={"data_size_limit": 50 * 1024 * 1024}, **kw)
+    controller = Controller(
+        EmlHandler(directory),
+        hostname=host,
+        port=port,
+        server_kwargs={"data_size_limit": 50 * 1024 * 1024},
+        **kw,
+    )
     controller.start()
     return controller
 

@@ -19,6 +19,7 @@ from outreach.config import Settings
 
 log = logging.getLogger("outreach.temporal")
 
+
 def lead_workflow_id(lead_id: str) -> str:
     return f"lead-{lead_id}"
 

@@ -69,10 +69,12 @@ def _pg_database(base_url: str) -> tuple[str, Callable[[], None]]:
     def drop() -> None:
         eng = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         with eng.connect() as conn:
-            conn.execute(sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-            ))
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+                )
+            )
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         eng.dispose()
 
@@ -119,7 +121,8 @@ class _RecordStarts(client_mod.Interceptor):
         self.ids: set[str] = set()
 
     def intercept_client(
-        self, next: client_mod.OutboundInterceptor  # noqa: A002
+        self,
+        next: client_mod.OutboundInterceptor,  # noqa: A002
     ) -> client_mod.OutboundInterceptor:
         recorder = self
 
@@ -168,8 +171,12 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=_binary("temporal"),
         dev_server_log_level="error",
-        dev_server_extra_args=["--sqlite-pragma", "journal_mode=wal",
-                               "--sqlite-pragma", "synchronous=normal"],
+        dev_server_extra_args=[
+            "--sqlite-pragma",
+            "journal_mode=wal",
+            "--sqlite-pragma",
+            "synchronous=normal",
+        ],
     )
     await register_search_attributes(env.client, "default")
     yield env

@@ -65,8 +65,14 @@ class _Handler:
     def __init__(self, recorder: SmtpRecorder) -> None:
         self.r = recorder
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
-                          address: str, rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
         queue = self.r.rcpt_replies.get(address.lower())
         if queue:
             reply = queue.pop(0) if len(queue) > 1 else queue[0]
@@ -81,8 +87,9 @@ class _Handler:
             return reply
         raw = envelope.original_content or b""
         msg = email.message_from_bytes(raw, policy=email.policy.default)
-        self.r.messages.append(Received(list(envelope.rcpt_tos), msg, raw,
-                                        datetime.now(UTC).timestamp()))
+        self.r.messages.append(
+            Received(list(envelope.rcpt_tos), msg, raw, datetime.now(UTC).timestamp())
+        )
         if reply == "drop":
             # Accepted and stored, but the client never hears "250".
             server.transport.close()
@@ -116,14 +123,21 @@ async def make_workspace(db: Database, plan: str = "pro", name: str = "Acme") ->
         return ws
 
 
-async def make_key(db: Database, workspace_id: str, scopes: list[str] | None = None,
-                   revoked: bool = False) -> str:
+async def make_key(
+    db: Database, workspace_id: str, scopes: list[str] | None = None, revoked: bool = False
+) -> str:
     key = generate_api_key()
     async with db.session() as s:
-        s.add(ApiKey(id=new_id("key"), workspace_id=workspace_id, prefix=key_display_prefix(key),
-                     key_hash=hash_api_key(key),
-                     scopes=list(ALL_SCOPES) if scopes is None else scopes,
-                     revoked_at=datetime.now(UTC) if revoked else None))
+        s.add(
+            ApiKey(
+                id=new_id("key"),
+                workspace_id=workspace_id,
+                prefix=key_display_prefix(key),
+                key_hash=hash_api_key(key),
+                scopes=list(ALL_SCOPES) if scopes is None else scopes,
+                revoked_at=datetime.now(UTC) if revoked else None,
+            )
+        )
         await s.commit()
     return key
 
@@ -139,28 +153,55 @@ async def make_campaign(
     daily_cap: int | None = None,
     from_email: str = "anita@sender.test",
 ) -> Campaign:
-    steps = steps if steps is not None else [("email", "P0D", "Hello {{firstName|there}}",
-                                              "Hi {{firstName|there}}, quick question.")]
+    steps = (
+        steps
+        if steps is not None
+        else [
+            ("email", "P0D", "Hello {{firstName|there}}", "Hi {{firstName|there}}, quick question.")
+        ]
+    )
     async with db.session() as s:
-        camp = Campaign(id=new_id("camp"), workspace_id=workspace_id, name="Test campaign",
-                        status=status, from_name="Anita", from_email=from_email,
-                        timezone=timezone, send_window=window, daily_cap=daily_cap)
+        camp = Campaign(
+            id=new_id("camp"),
+            workspace_id=workspace_id,
+            name="Test campaign",
+            status=status,
+            from_name="Anita",
+            from_email=from_email,
+            timezone=timezone,
+            send_window=window,
+            daily_cap=daily_cap,
+        )
         s.add(camp)
         await s.flush()
         for pos, (channel, delay, subject, body) in enumerate(steps, start=1):
-            s.add(Step(id=new_id("step"), campaign_id=camp.id, position=pos, channel=channel,
-                       delay=delay, subject=subject, body=body))
+            s.add(
+                Step(
+                    id=new_id("step"),
+                    campaign_id=camp.id,
+                    position=pos,
+                    channel=channel,
+                    delay=delay,
+                    subject=subject,
+                    body=body,
+                )
+            )
         await s.commit()
         return camp
 
 
-async def make_lead(db: Database, campaign: Campaign, email_addr: str | None = None,
-                    **kw: Any) -> Lead:
+async def make_lead(
+    db: Database, campaign: Campaign, email_addr: str | None = None, **kw: Any
+) -> Lead:
     async with db.session() as s:
-        lead = Lead(id=new_id("lead"), workspace_id=campaign.workspace_id,
-                    campaign_id=campaign.id,
-                    email=email_addr or f"{new_id('lead')[5:13]}@example.com",
-                    first_name=kw.pop("first_name", "Sam"), **kw)
+        lead = Lead(
+            id=new_id("lead"),
+            workspace_id=campaign.workspace_id,
+            campaign_id=campaign.id,
+            email=email_addr or f"{new_id('lead')[5:13]}@example.com",
+            first_name=kw.pop("first_name", "Sam"),
+            **kw,
+        )
         s.add(lead)
         await s.commit()
         return lead
@@ -168,9 +209,13 @@ async def make_lead(db: Database, campaign: Campaign, email_addr: str | None = N
 
 async def sends_of(db: Database, lead_id: str) -> list[Send]:
     async with db.session() as s:
-        return list((await s.exec(
-            select(Send).where(Send.lead_id == lead_id).order_by(Send.step_position)
-        )).all())
+        return list(
+            (
+                await s.exec(
+                    select(Send).where(Send.lead_id == lead_id).order_by(Send.step_position)
+                )
+            ).all()
+        )
 
 
 async def reload(db: Database, model: type, row_id: str) -> Any:
@@ -184,9 +229,12 @@ STARTED: dict[str, list[Any]] = {}  # task queue -> workflow handles started by 
 
 
 @contextlib.asynccontextmanager
-async def running_worker(client: Client, settings: Settings, db: Database,
-                         tweak: Callable[[list[Worker]], None] | None = None
-                         ) -> AsyncIterator[list[Worker]]:
+async def running_worker(
+    client: Client,
+    settings: Settings,
+    db: Database,
+    tweak: Callable[[list[Worker]], None] | None = None,
+) -> AsyncIterator[list[Worker]]:
     from worker import build_workers
 
     workers = list(build_workers(client, settings, db))
@@ -204,8 +252,14 @@ async def running_worker(client: Client, settings: Settings, db: Database,
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def start_lead(client: Client, settings: Settings, db: Database, lead: Lead,
-                     events: list[str] | None = None, **input_overrides: Any) -> Any:
+async def start_lead(
+    client: Client,
+    settings: Settings,
+    db: Database,
+    lead: Lead,
+    events: list[str] | None = None,
+    **input_overrides: Any,
+) -> Any:
     """Start the lead's workflow the way the API does; return its handle."""
     from outreach.leads import lead_input, lead_search_attributes
     from outreach.plans import load_plan
@@ -217,7 +271,10 @@ async def start_lead(client: Client, settings: Settings, db: Database, lead: Lea
     for key, value in input_overrides.items():
         setattr(inp, key, value)
     handle = await client.start_workflow(
-        "LeadWorkflow", inp, id=lead_workflow_id(lead.id), task_queue=settings.task_queue,
+        "LeadWorkflow",
+        inp,
+        id=lead_workflow_id(lead.id),
+        task_queue=settings.task_queue,
         search_attributes=lead_search_attributes(lead),
     )
     STARTED.setdefault(settings.task_queue, []).append(handle)

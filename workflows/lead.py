@@ -126,8 +126,14 @@ class LeadWorkflow:
                 continue
             if self._should_continue_as_new():
                 workflow.continue_as_new(
-                    LeadInput(**{**inp.__dict__, "plan": self.plan, "state": self.state,
-                                 "publish_event_ids": pending_events})
+                    LeadInput(
+                        **{
+                            **inp.__dict__,
+                            "plan": self.plan,
+                            "state": self.state,
+                            "publish_event_ids": pending_events,
+                        }
+                    )
                 )
             if self.state.paused:
                 pending_events = await self._publish(pending_events)
@@ -167,8 +173,7 @@ class LeadWorkflow:
             return self.state.planned_at
         due = schedule.add_delay(self.state.base_at, step.delay, self.plan.timezone)
         reason = "delay"
-        for later, why in ((self.state.hold_until, "hold"), (self.state.cap_retry_at,
-                                                             "daily_cap")):
+        for later, why in ((self.state.hold_until, "hold"), (self.state.cap_retry_at, "daily_cap")):
             if later and later > due:
                 due, reason = later, why
         now = workflow.now()
@@ -193,8 +198,11 @@ class LeadWorkflow:
         """Run one step. True when the lead's sequence is over."""
         assert self.inp is not None
         request = StepRequest(
-            lead_id=self.inp.lead_id, position=step.position, scheduled_at=workflow.now(),
-            forced=forced, publish_event_ids=events,
+            lead_id=self.inp.lead_id,
+            position=step.position,
+            scheduled_at=workflow.now(),
+            forced=forced,
+            publish_event_ids=events,
         )
         self._waiting_for = "sending"
         self._in_flight = step.position
@@ -210,23 +218,39 @@ class LeadWorkflow:
         except ActivityError as err:
             # SMTP kept failing: report `send.failed` and pause the lead for an operator.
             cause = err.cause or err
-            status = await self._transition(LeadTransition(
-                lead_id=self.inp.lead_id, status="paused", at=workflow.now(),
-                reason="send_failed", send_position=step.position, error=str(cause)[:500],
-            ))
+            status = await self._transition(
+                LeadTransition(
+                    lead_id=self.inp.lead_id,
+                    status="paused",
+                    at=workflow.now(),
+                    reason="send_failed",
+                    send_position=step.position,
+                    error=str(cause)[:500],
+                )
+            )
             self.state.paused = status == "paused"
             self._want_paused = self.state.paused
             self._show(status)
-            self._record(step.position, {"outcome": "failed", "sendId": None,
-                                         "touchId": None, "error": str(cause)[:500]}, forced)
+            self._record(
+                step.position,
+                {"outcome": "failed", "sendId": None, "touchId": None, "error": str(cause)[:500]},
+                forced,
+            )
             return False
         finally:
             self._waiting_for = None
             self._in_flight = None
 
-        self._record(step.position, {"outcome": result.outcome, "sendId": result.send_id,
-                                     "touchId": result.touch_id, "error": result.error},
-                     forced)
+        self._record(
+            step.position,
+            {
+                "outcome": result.outcome,
+                "sendId": result.send_id,
+                "touchId": result.touch_id,
+                "error": result.error,
+            },
+            forced,
+        )
         if result.plan is not None:
             self.plan = result.plan
         if result.outcome in ("sent", "touch_queued", "unknown"):
@@ -251,20 +275,30 @@ class LeadWorkflow:
     async def _finish(self, events: list[str] | None = None) -> str:
         assert self.inp is not None and self._ending is not None
         status, reason, reply_id = self._ending
-        applied = await self._transition(LeadTransition(
-            lead_id=self.inp.lead_id, status=status, at=workflow.now(), reason=reason,
-            reply_id=reply_id,
-        ), events or [])
+        applied = await self._transition(
+            LeadTransition(
+                lead_id=self.inp.lead_id,
+                status=status,
+                at=workflow.now(),
+                reason=reason,
+                reply_id=reply_id,
+            ),
+            events or [],
+        )
         self._show(applied)
         self._finished = True
         return applied
 
     async def _set_paused(self, paused: bool) -> None:
         assert self.inp is not None
-        status = await self._transition(LeadTransition(
-            lead_id=self.inp.lead_id, status="paused" if paused else "resumed",
-            at=workflow.now(), reason="api",
-        ))
+        status = await self._transition(
+            LeadTransition(
+                lead_id=self.inp.lead_id,
+                status="paused" if paused else "resumed",
+                at=workflow.now(),
+                reason="api",
+            )
+        )
         # A pause or resume that arrived meanwhile stays in _want_paused for the next turn;
         # if the row refused the change (the lead ended), stop insisting.
         self.state.paused = status == "paused"
@@ -287,20 +321,28 @@ class LeadWorkflow:
     async def _load_plan(self) -> Plan:
         assert self.inp is not None
         return await workflow.execute_activity(
-            "load_plan", self.inp.lead_id, result_type=Plan,
-            start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY,
+            "load_plan",
+            self.inp.lead_id,
+            result_type=Plan,
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
         )
 
     async def _transition(self, change: LeadTransition, events: list[str] | None = None) -> str:
         return await workflow.execute_activity(
-            "transition_lead", args=[change, events or []], result_type=str,
-            start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY,
+            "transition_lead",
+            args=[change, events or []],
+            result_type=str,
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
         )
 
     async def _publish(self, events: list[str]) -> list[str]:
         if events:
             await workflow.execute_activity(
-                "publish_events", events, start_to_close_timeout=DB_TIMEOUT,
+                "publish_events",
+                events,
+                start_to_close_timeout=DB_TIMEOUT,
                 retry_policy=DB_RETRY,
             )
         return []
@@ -420,7 +462,10 @@ class LeadWorkflow:
         self._force += 1
         await workflow.wait_condition(lambda: target in self._results or self._finished)
         return self._results.get(target) or {
-            "outcome": self.state.status, "sendId": None, "touchId": None, "error": None
+            "outcome": self.state.status,
+            "sendId": None,
+            "touchId": None,
+            "error": None,
         }
 
     @send_next.validator

@@ -110,15 +110,30 @@ async def counts_for(session: SessionDep, ids: list[str]) -> dict[str, dict[str,
     if not ids:
         return out
     queries: list[tuple[str, Any]] = [
-        ("leads", select(Lead.campaign_id, func.count()).where(col(Lead.campaign_id).in_(ids))
-         .group_by(Lead.campaign_id)),
-        ("sends", select(Send.campaign_id, func.count())
-         .where(col(Send.campaign_id).in_(ids), Send.status == "sent")
-         .group_by(Send.campaign_id)),
-        ("steps", select(Step.campaign_id, func.count()).where(col(Step.campaign_id).in_(ids))
-         .group_by(Step.campaign_id)),
-        ("replies", select(Reply.campaign_id, func.count())
-         .where(col(Reply.campaign_id).in_(ids)).group_by(Reply.campaign_id)),
+        (
+            "leads",
+            select(Lead.campaign_id, func.count())
+            .where(col(Lead.campaign_id).in_(ids))
+            .group_by(Lead.campaign_id),
+        ),
+        (
+            "sends",
+            select(Send.campaign_id, func.count())
+            .where(col(Send.campaign_id).in_(ids), Send.status == "sent")
+            .group_by(Send.campaign_id),
+        ),
+        (
+            "steps",
+            select(Step.campaign_id, func.count())
+            .where(col(Step.campaign_id).in_(ids))
+            .group_by(Step.campaign_id),
+        ),
+        (
+            "replies",
+            select(Reply.campaign_id, func.count())
+            .where(col(Reply.campaign_id).in_(ids))
+            .group_by(Reply.campaign_id),
+        ),
     ]
     for name, stmt in queries:
         for cid, n in (await session.exec(stmt)).all():
@@ -128,9 +143,11 @@ async def counts_for(session: SessionDep, ids: list[str]) -> dict[str, dict[str,
 
 async def load_steps(session: SessionDep, campaign_id: str) -> list[Step]:
     return list(
-        (await session.exec(
-            select(Step).where(Step.campaign_id == campaign_id).order_by(col(Step.position))
-        )).all()
+        (
+            await session.exec(
+                select(Step).where(Step.campaign_id == campaign_id).order_by(col(Step.position))
+            )
+        ).all()
     )
 
 
@@ -172,8 +189,11 @@ async def notify_running_leads(state: StateDep, campaign_id: str) -> None:
     )
 
 
-@router.get("/campaigns", response_model=s.CampaignList,
-            **scoped("campaigns:read", summary="List campaigns"))
+@router.get(
+    "/campaigns",
+    response_model=s.CampaignList,
+    **scoped("campaigns:read", summary="List campaigns"),
+)
 async def list_campaigns(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.CAMPAIGNS_READ)],
@@ -190,8 +210,11 @@ async def list_campaigns(
     return page.result(rows, lambda c: campaign_out(c, counts[c.id]))
 
 
-@router.get("/campaigns/{campaign_id}", response_model=s.CampaignDetailOut,
-            **scoped("campaigns:read", 404, summary="Get a campaign with its steps"))
+@router.get(
+    "/campaigns/{campaign_id}",
+    response_model=s.CampaignDetailOut,
+    **scoped("campaigns:read", 404, summary="Get a campaign with its steps"),
+)
 async def get_campaign(
     campaign_id: str,
     session: SessionDep,
@@ -200,8 +223,12 @@ async def get_campaign(
     return await detail(session, await get_owned(session, principal, campaign_id))
 
 
-@router.post("/campaigns", status_code=201, response_model=s.CampaignDetailOut,
-             **scoped("campaigns:write", 422, summary="Create a campaign with its steps"))
+@router.post(
+    "/campaigns",
+    status_code=201,
+    response_model=s.CampaignDetailOut,
+    **scoped("campaigns:write", 422, summary="Create a campaign with its steps"),
+)
 async def create_campaign(
     body: s.CampaignCreate,
     session: SessionDep,
@@ -212,10 +239,18 @@ async def create_campaign(
     validate_steps(body.steps)
     now = utcnow()
     campaign = Campaign(
-        id=new_id("camp"), workspace_id=principal.workspace_id, name=name,
-        status=body.status, from_name=body.from_name, from_email=from_email,
-        pitch_context=body.pitch_context, daily_cap=body.daily_cap, timezone=body.timezone,
-        send_window=window, created_at=now, updated_at=now,
+        id=new_id("camp"),
+        workspace_id=principal.workspace_id,
+        name=name,
+        status=body.status,
+        from_name=body.from_name,
+        from_email=from_email,
+        pitch_context=body.pitch_context,
+        daily_cap=body.daily_cap,
+        timezone=body.timezone,
+        send_window=window,
+        created_at=now,
+        updated_at=now,
     )
     check_ready(campaign, len(body.steps))
     session.add(campaign)
@@ -225,8 +260,11 @@ async def create_campaign(
     return await detail(session, campaign)
 
 
-@router.patch("/campaigns/{campaign_id}", response_model=s.CampaignDetailOut,
-              **scoped("campaigns:write", 404, 422, summary="Edit a campaign or its steps"))
+@router.patch(
+    "/campaigns/{campaign_id}",
+    response_model=s.CampaignDetailOut,
+    **scoped("campaigns:write", 404, 422, summary="Edit a campaign or its steps"),
+)
 async def update_campaign(
     campaign_id: str,
     body: s.CampaignUpdate,
@@ -241,15 +279,15 @@ async def update_campaign(
     campaign = await get_owned(session, principal, campaign_id)
     given = body.model_fields_set
     if campaign.status == "archived" and given - {"name", "pitch_context"}:
-        raise unprocessable("The campaign is archived; it can no longer be changed.",
-                            "campaign_archived")
+        raise unprocessable(
+            "The campaign is archived; it can no longer be changed.", "campaign_archived"
+        )
     for nullable_forbidden in ("name", "status", "timezone"):
         if nullable_forbidden in given and getattr(body, nullable_forbidden) is None:
-            raise APIError(400, "invalid_request",
-                           f"Invalid request: '{nullable_forbidden}' cannot be null.")
-    window, from_email = validate_settings(
-        body.timezone, body.send_window, body.from_email
-    )
+            raise APIError(
+                400, "invalid_request", f"Invalid request: '{nullable_forbidden}' cannot be null."
+            )
+    window, from_email = validate_settings(body.timezone, body.send_window, body.from_email)
     if body.steps is not None:
         validate_steps(body.steps)
     if body.status and body.status not in ALLOWED_TRANSITIONS[campaign.status]:
@@ -267,8 +305,8 @@ async def update_campaign(
         campaign.from_email = from_email
     if "send_window" in given:
         campaign.send_window = window
-    steps_after = len(body.steps) if body.steps is not None else len(
-        await load_steps(session, campaign.id)
+    steps_after = (
+        len(body.steps) if body.steps is not None else len(await load_steps(session, campaign.id))
     )
     check_ready(campaign, steps_after)
     if body.steps is not None:

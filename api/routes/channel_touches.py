@@ -20,8 +20,11 @@ from outreach.scopes import Scope
 router = APIRouter(tags=["channel touches"])
 
 
-@router.get("/channel-touches", response_model=s.TouchList,
-            **scoped("leads:read", summary="LinkedIn / Twitter touches to paste by hand"))
+@router.get(
+    "/channel-touches",
+    response_model=s.TouchList,
+    **scoped("leads:read", summary="LinkedIn / Twitter touches to paste by hand"),
+)
 async def list_touches(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.LEADS_READ)],
@@ -44,8 +47,11 @@ async def list_touches(
     return page.result(rows, touch_out)
 
 
-@router.post("/channel-touches/{touch_id}/sent", response_model=s.TouchOut,
-             **scoped("leads:write", 404, 503, summary="Mark a queued touch as sent"))
+@router.post(
+    "/channel-touches/{touch_id}/sent",
+    response_model=s.TouchOut,
+    **scoped("leads:write", 404, 503, summary="Mark a queued touch as sent"),
+)
 async def mark_sent(
     touch_id: str,
     session: SessionDep,
@@ -63,7 +69,10 @@ async def mark_sent(
     assert lead is not None
     client = await state.temporal()
     await signal_lead(
-        client, state.settings, lead, LeadSignal.TOUCH_SENT,
+        client,
+        state.settings,
+        lead,
+        LeadSignal.TOUCH_SENT,
         TouchSent(lead_id=lead.id, touch_id=touch.id, at=utcnow()),
     )
     for _ in range(60):

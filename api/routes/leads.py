@@ -118,8 +118,7 @@ async def create_lead(
         await _ensure_started(state, session, existing)
         return lead_out(existing)
     if campaign.status == "archived":
-        raise unprocessable("The campaign is archived; it takes no new leads.",
-                            "campaign_archived")
+        raise unprocessable("The campaign is archived; it takes no new leads.", "campaign_archived")
 
     suppressed = (
         await session.exec(
@@ -130,20 +129,33 @@ async def create_lead(
     ).first()
     now = utcnow()
     lead = Lead(
-        id=new_id("lead"), workspace_id=principal.workspace_id, campaign_id=campaign.id,
-        email=email, first_name=body.first_name, last_name=body.last_name,
-        company=body.company, role=body.role, linkedin_url=body.linkedin_url,
-        timezone=body.timezone, custom_fields=dict(body.custom_fields),
+        id=new_id("lead"),
+        workspace_id=principal.workspace_id,
+        campaign_id=campaign.id,
+        email=email,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        company=body.company,
+        role=body.role,
+        linkedin_url=body.linkedin_url,
+        timezone=body.timezone,
+        custom_fields=dict(body.custom_fields),
         status="unsubscribed" if suppressed else "queued",
         status_reason=f"suppressed ({suppressed.reason})" if suppressed else None,
-        finished_at=now if suppressed else None, created_at=now, updated_at=now,
+        finished_at=now if suppressed else None,
+        created_at=now,
+        updated_at=now,
     )
     session.add(lead)
     try:
         await session.flush()
         event_id = await record_event(
-            session, workspace_id=lead.workspace_id, type="lead.created",
-            data={"lead": lead_payload(lead)}, dedupe_key=f"lead.created:{lead.id}", at=now,
+            session,
+            workspace_id=lead.workspace_id,
+            type="lead.created",
+            data={"lead": lead_payload(lead)},
+            dedupe_key=f"lead.created:{lead.id}",
+            at=now,
             new=True,
         )
         await session.commit()
@@ -162,7 +174,8 @@ async def create_lead(
     except RPCError as exc:
         log.warning("lead %s saved but its workflow did not start: %s", lead.id, exc)
         raise APIError(
-            503, "temporal_unavailable",
+            503,
+            "temporal_unavailable",
             "The lead was saved but its sequence could not start; retry the same request.",
         ) from exc
     return lead_out(lead)
@@ -170,9 +183,7 @@ async def create_lead(
 
 async def _find(session: SessionDep, campaign_id: str, email: str) -> Lead | None:
     return (
-        await session.exec(
-            select(Lead).where(Lead.campaign_id == campaign_id, Lead.email == email)
-        )
+        await session.exec(select(Lead).where(Lead.campaign_id == campaign_id, Lead.email == email))
     ).first()
 
 
@@ -190,8 +201,11 @@ async def _ensure_started(state: StateDep, session: SessionDep, lead: Lead) -> N
         log.warning("could not confirm the workflow of lead %s: %s", lead.id, exc)
 
 
-@router.get("/leads/{lead_id}", response_model=s.LeadDetailOut,
-            **scoped("leads:read", 404, summary="Get a lead with sends, replies, position"))
+@router.get(
+    "/leads/{lead_id}",
+    response_model=s.LeadDetailOut,
+    **scoped("leads:read", 404, summary="Get a lead with sends, replies, position"),
+)
 async def get_lead(
     lead_id: str,
     session: SessionDep,
@@ -249,8 +263,11 @@ async def _position(state: StateDep, lead: Lead, steps_total: int) -> s.Position
     )
 
 
-@router.patch("/leads/{lead_id}", response_model=s.LeadOut,
-              **scoped("leads:write", 404, 422, summary="Update a lead's fields"))
+@router.patch(
+    "/leads/{lead_id}",
+    response_model=s.LeadOut,
+    **scoped("leads:write", 404, 422, summary="Update a lead's fields"),
+)
 async def update_lead(
     lead_id: str,
     body: s.LeadUpdate,
@@ -302,10 +319,15 @@ async def _control(
     return lead
 
 
-@router.post("/leads/{lead_id}/pause", response_model=s.LeadOut,
-             **scoped("leads:write", 404, 422, summary="Pause a lead's sequence"))
+@router.post(
+    "/leads/{lead_id}/pause",
+    response_model=s.LeadOut,
+    **scoped("leads:write", 404, 422, summary="Pause a lead's sequence"),
+)
 async def pause_lead(
-    lead_id: str, session: SessionDep, state: StateDep,
+    lead_id: str,
+    session: SessionDep,
+    state: StateDep,
     principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
 ) -> s.LeadOut:
     lead = await get_owned_lead(session, principal, lead_id)
@@ -314,25 +336,33 @@ async def pause_lead(
     return lead_out(await _control(state, session, lead, LeadSignal.PAUSE, {"paused"}))
 
 
-@router.post("/leads/{lead_id}/resume", response_model=s.LeadOut,
-             **scoped("leads:write", 404, 422, summary="Resume a paused lead"))
+@router.post(
+    "/leads/{lead_id}/resume",
+    response_model=s.LeadOut,
+    **scoped("leads:write", 404, 422, summary="Resume a paused lead"),
+)
 async def resume_lead(
-    lead_id: str, session: SessionDep, state: StateDep,
+    lead_id: str,
+    session: SessionDep,
+    state: StateDep,
     principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
 ) -> s.LeadOut:
     """Continues where the lead was, inside the window and the daily cap."""
     lead = await get_owned_lead(session, principal, lead_id)
     if lead.status != "paused":
         raise unprocessable(f"The lead is {lead.status}, not paused.", "lead_not_paused")
-    return lead_out(
-        await _control(state, session, lead, LeadSignal.RESUME, {"active", "queued"})
-    )
+    return lead_out(await _control(state, session, lead, LeadSignal.RESUME, {"active", "queued"}))
 
 
-@router.post("/leads/{lead_id}/stop", response_model=s.LeadOut,
-             **scoped("leads:write", 404, 422, summary="Stop a lead's sequence for good"))
+@router.post(
+    "/leads/{lead_id}/stop",
+    response_model=s.LeadOut,
+    **scoped("leads:write", 404, 422, summary="Stop a lead's sequence for good"),
+)
 async def stop_lead(
-    lead_id: str, session: SessionDep, state: StateDep,
+    lead_id: str,
+    session: SessionDep,
+    state: StateDep,
     principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
 ) -> s.LeadOut:
     lead = await get_owned_lead(session, principal, lead_id)
@@ -354,7 +384,10 @@ class SendNextOut(s.Out):
     **scoped("sends:trigger", 404, 422, 503, summary="Force-send the next step now"),
 )
 async def send_next(
-    lead_id: str, session: SessionDep, state: StateDep, response: Response,
+    lead_id: str,
+    session: SessionDep,
+    state: StateDep,
+    response: Response,
     principal: Annotated[Principal, require(Scope.SENDS_TRIGGER)],
 ) -> SendNextOut:
     """Sends the lead's next step now, skipping its delay, the sending window and the daily

@@ -16,13 +16,25 @@ from outreach.scopes import Scope
 router = APIRouter(tags=["replies"])
 
 Label = Literal[
-    "interested", "meeting_request", "objection", "not_interested", "unsubscribe_request",
-    "out_of_office", "auto_reply", "wrong_person", "referral", "question", "other",
+    "interested",
+    "meeting_request",
+    "objection",
+    "not_interested",
+    "unsubscribe_request",
+    "out_of_office",
+    "auto_reply",
+    "wrong_person",
+    "referral",
+    "question",
+    "other",
 ]
 
 
-@router.get("/replies", response_model=s.ReplyList,
-            **scoped("replies:read", summary="List inbound replies with their classification"))
+@router.get(
+    "/replies",
+    response_model=s.ReplyList,
+    **scoped("replies:read", summary="List inbound replies with their classification"),
+)
 async def list_replies(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.REPLIES_READ)],
@@ -35,8 +47,7 @@ async def list_replies(
     """Newest first. `needsAction=true`: interested, meeting_request, question, referral
     and objection replies not yet marked handled."""
     # Delivery status reports are stored beside replies (kind bounce / dsn): not replies.
-    stmt = select(Reply).where(Reply.workspace_id == principal.workspace_id,
-                               Reply.kind == "reply")
+    stmt = select(Reply).where(Reply.workspace_id == principal.workspace_id, Reply.kind == "reply")
     if campaign_id:
         stmt = stmt.where(Reply.campaign_id == campaign_id)
     if lead_id:

@@ -18,8 +18,11 @@ router = APIRouter(tags=["sends"])
 SendStatus = Literal["claimed", "sending", "sent", "failed", "bounced", "unknown"]
 
 
-@router.get("/sends", response_model=s.SendList,
-            **scoped("sends:read", summary="List outbound sends with delivery state"))
+@router.get(
+    "/sends",
+    response_model=s.SendList,
+    **scoped("sends:read", summary="List outbound sends with delivery state"),
+)
 async def list_sends(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.SENDS_READ)],

@@ -33,8 +33,11 @@ cursor:pointer}}</style></head><body><h1>{title}</h1>{body}</body></html>"""
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(_PAGE.format(title=html.escape(title), body=body), status_code=status,
-                        headers={"Cache-Control": "no-store"})
+    return HTMLResponse(
+        _PAGE.format(title=html.escape(title), body=body),
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def _lead_for(request: Request, session: SessionDep, token: str) -> Lead | Response:
@@ -43,8 +46,9 @@ async def _lead_for(request: Request, session: SessionDep, token: str) -> Lead |
     lead = await session.get(Lead, lead_id) if lead_id else None
     if lead is None:
         if "text/html" in request.headers.get("accept", ""):
-            return _page("Link not valid",
-                         "<p>This unsubscribe link is not valid or has expired.</p>", 404)
+            return _page(
+                "Link not valid", "<p>This unsubscribe link is not valid or has expired.</p>", 404
+            )
         return error_response(404, "Unsubscribe link not valid.", "not_found")
     return lead
 
@@ -54,12 +58,18 @@ async def unsubscribe_page(token: str, request: Request, session: SessionDep) ->
     found = await _lead_for(request, session, token)
     if not isinstance(found, Lead):
         return found
-    suppressed = (await session.exec(select(Suppression).where(
-        Suppression.workspace_id == found.workspace_id, Suppression.email == found.email
-    ))).first()
+    suppressed = (
+        await session.exec(
+            select(Suppression).where(
+                Suppression.workspace_id == found.workspace_id, Suppression.email == found.email
+            )
+        )
+    ).first()
     if suppressed is not None and suppressed.reason == "unsubscribed":
-        return _page("You are unsubscribed",
-                     f"<p>{html.escape(found.email)} will not receive further emails.</p>")
+        return _page(
+            "You are unsubscribed",
+            f"<p>{html.escape(found.email)} will not receive further emails.</p>",
+        )
     return _page(
         "Unsubscribe",
         f"<p>Stop emails to <strong>{html.escape(found.email)}</strong>?</p>"
@@ -68,8 +78,11 @@ async def unsubscribe_page(token: str, request: Request, session: SessionDep) ->
     )
 
 
-@router.post("/u/{token}", summary="Unsubscribe (RFC 8058 one-click)",
-             responses={200: {"content": {"text/html": {}}}})
+@router.post(
+    "/u/{token}",
+    summary="Unsubscribe (RFC 8058 one-click)",
+    responses={200: {"content": {"text/html": {}}}},
+)
 async def unsubscribe(
     token: str, request: Request, session: SessionDep, state: StateDep
 ) -> Response:
@@ -79,12 +92,23 @@ async def unsubscribe(
     lead = found
     # The suppression row is written here, so no later step can go out even if the
     # workflow engine is unreachable right now; the lead's workflow records the rest.
-    existing = (await session.exec(select(Suppression).where(
-        Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
-    ))).first()
+    existing = (
+        await session.exec(
+            select(Suppression).where(
+                Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
+            )
+        )
+    ).first()
     if existing is None:
-        session.add(Suppression(id=new_id("sup"), workspace_id=lead.workspace_id,
-                                email=lead.email, reason="unsubscribed", lead_id=lead.id))
+        session.add(
+            Suppression(
+                id=new_id("sup"),
+                workspace_id=lead.workspace_id,
+                email=lead.email,
+                reason="unsubscribed",
+                lead_id=lead.id,
+            )
+        )
     elif existing.reason != "unsubscribed":
         existing.reason = "unsubscribed"
         session.add(existing)
@@ -99,6 +123,8 @@ async def unsubscribe(
     except Exception as exc:  # noqa: BLE001 - the suppression already protects the address
         log.warning("lead %s unsubscribed; workflow not signalled yet: %s", lead.id, exc)
     if "text/html" in request.headers.get("accept", ""):
-        return _page("You are unsubscribed",
-                     f"<p>{html.escape(lead.email)} will not receive further emails.</p>")
+        return _page(
+            "You are unsubscribed",
+            f"<p>{html.escape(lead.email)} will not receive further emails.</p>",
+        )
     return JSONResponse({"unsubscribed": True, "email": lead.email})

@@ -213,7 +213,7 @@ def _events(values: list[str]) -> list[str]:
     if unknown:
         raise unprocessable(
             f"Unknown event type(s): {', '.join(unknown)}. "
-            f"Known: {', '.join(SUBSCRIBABLE_EVENT_TYPES)}, or \"*\" for all.",
+            f'Known: {", ".join(SUBSCRIBABLE_EVENT_TYPES)}, or "*" for all.',
             "invalid_event_type",
         )
     return ["*"] if "*" in values else list(dict.fromkeys(values))

@@ -37,14 +37,30 @@ def _read_until(proc: subprocess.Popen, pattern: str, limit: float) -> str:
 
 
 def test_dev_starts_everything_seeds_a_demo_and_stops_on_ctrl_c(tmp_path):
-    ports = {"api": free_port(), "temporal": free_port(), "ui": free_port(),
-             "smtp": free_port()}
+    ports = {"api": free_port(), "temporal": free_port(), "ui": free_port(), "smtp": free_port()}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTREACH_", "TEMPORAL_"))}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "outreach.cli", "dev", "--data-dir", str(tmp_path / "data"),
-         "--api-port", str(ports["api"]), "--temporal-port", str(ports["temporal"]),
-         "--ui-port", str(ports["ui"]), "--smtp-port", str(ports["smtp"])],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-m",
+            "outreach.cli",
+            "dev",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--api-port",
+            str(ports["api"]),
+            "--temporal-port",
+            str(ports["temporal"]),
+            "--ui-port",
+            str(ports["ui"]),
+            "--smtp-port",
+            str(ports["smtp"]),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
         start_new_session=True,
     )
     try:
@@ -55,8 +71,11 @@ def test_dev_starts_everything_seeds_a_demo_and_stops_on_ctrl_c(tmp_path):
         deadline = time.monotonic() + 60
         while True:  # the API process may still be binding its port
             try:
-                me = httpx.get(f"{base}/api/v1/outreach/me",
-                               headers={"Authorization": f"Bearer {key}"}, timeout=5)
+                me = httpx.get(
+                    f"{base}/api/v1/outreach/me",
+                    headers={"Authorization": f"Bearer {key}"},
+                    timeout=5,
+                )
                 break
             except httpx.TransportError:
                 assert time.monotonic() < deadline
@@ -65,8 +84,9 @@ def test_dev_starts_everything_seeds_a_demo_and_stops_on_ctrl_c(tmp_path):
         body = me.json()
         assert set(body) == {"workspace", "key"}
         assert set(body["workspace"]) == {"id", "name", "createdAt"}
-        assert body["key"]["prefix"].startswith("pms_live_") and "leads:write" in body[
-            "key"]["scopes"]
+        assert (
+            body["key"]["prefix"].startswith("pms_live_") and "leads:write" in body["key"]["scopes"]
+        )
         assert httpx.get(f"http://127.0.0.1:{ports['ui']}/", timeout=10).status_code == 200
     finally:
         proc.send_signal(signal.SIGINT)
@@ -88,10 +108,26 @@ def test_dev_says_which_port_is_taken(tmp_path):
         busy.listen()
         port = busy.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "outreach.cli", "dev", "--data-dir", str(tmp_path),
-             "--api-port", str(port), "--temporal-port", str(free_port()),
-             "--ui-port", str(free_port()), "--smtp-port", str(free_port())],
-            cwd=ROOT, capture_output=True, text=True, timeout=60,
+            [
+                sys.executable,
+                "-m",
+                "outreach.cli",
+                "dev",
+                "--data-dir",
+                str(tmp_path),
+                "--api-port",
+                str(port),
+                "--temporal-port",
+                str(free_port()),
+                "--ui-port",
+                str(free_port()),
+                "--smtp-port",
+                str(free_port()),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert result.returncode == 1
     assert f"port {port} (API) is already in use" in result.stderr

@@ -35,18 +35,22 @@ async def test_post_a_lead_and_find_its_email_in_the_catcher(dev_env, settings, 
     st = settings_for(settings, smtp)
     ws = await make_workspace(db)
     key = await make_key(db, ws.id)
-    camp = await make_campaign(db, ws.id, [("email", "P0D", "Hello {{firstName}}", "Hi!"),
-                                           ("email", "P3D", None, "Bump")])
+    camp = await make_campaign(
+        db, ws.id, [("email", "P0D", "Hello {{firstName}}", "Hi!"), ("email", "P3D", None, "Bump")]
+    )
     app = create_app(st, dev_env.client)
     app.state.outreach = AppState(st, dev_env.client)
     transport = httpx.ASGITransport(app=app)
-    async with running_worker(dev_env.client, st, db), httpx.AsyncClient(
-        transport=transport, base_url="http://test"
-    ) as http:
+    async with (
+        running_worker(dev_env.client, st, db),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+    ):
         started = time.monotonic()
-        resp = await http.post(f"{API}/leads", headers={"Authorization": f"Bearer {key}"},
-                               json={"campaignId": camp.id, "email": "sam@example.com",
-                                     "firstName": "Sam"})
+        resp = await http.post(
+            f"{API}/leads",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"campaignId": camp.id, "email": "sam@example.com", "firstName": "Sam"},
+        )
         assert resp.status_code == 201
         await smtp.wait_for(1, within=10)
         elapsed = time.monotonic() - started
@@ -55,8 +59,10 @@ async def test_post_a_lead_and_find_its_email_in_the_catcher(dev_env, settings, 
         assert elapsed < 5, elapsed
 
         # The operator's query in the Temporal UI finds it by its search attributes.
-        query = (f"OutreachCampaignId = '{camp.id}' AND OutreachLeadStatus = 'active' "
-                 f"AND OutreachWorkspaceId = '{ws.id}'")
+        query = (
+            f"OutreachCampaignId = '{camp.id}' AND OutreachLeadStatus = 'active' "
+            f"AND OutreachWorkspaceId = '{ws.id}'"
+        )
 
         async def listed():
             return [w async for w in dev_env.client.list_workflows(query)]
@@ -83,8 +89,13 @@ def start_worker_process(env, st) -> subprocess.Popen:
         "OUTREACH_PUBLIC_URL": "https://outreach.test",
         "OUTREACH_LOG_LEVEL": "WARNING",
     }
-    return subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env_vars,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "worker.py"],
+        cwd=ROOT,
+        env=env_vars,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 async def test_worker_killed_mid_sequence_delivers_every_step_exactly_once(
@@ -94,11 +105,15 @@ async def test_worker_killed_mid_sequence_delivers_every_step_exactly_once(
 
     st = settings_for(settings, smtp, send_jitter_seconds=0)
     ws = await make_workspace(db)
-    camp = await make_campaign(db, ws.id, [
-        ("email", "P0D", "One", "one"),
-        ("email", "PT2S", None, "two"),
-        ("email", "PT2S", None, "three"),
-    ])
+    camp = await make_campaign(
+        db,
+        ws.id,
+        [
+            ("email", "P0D", "One", "one"),
+            ("email", "PT2S", None, "two"),
+            ("email", "PT2S", None, "three"),
+        ],
+    )
     leads = [await make_lead(db, camp) for _ in range(20)]
     worker = start_worker_process(dev_env, st)
     try:
@@ -122,8 +137,11 @@ async def test_worker_killed_mid_sequence_delivers_every_step_exactly_once(
     async with db.session() as s:
         sends = (await s.exec(select(Send).where(Send.campaign_id == camp.id))).all()
         statuses = {(x.lead_id, x.step_position): x for x in sends}
-        done = (await s.exec(select(Lead).where(Lead.campaign_id == camp.id,
-                                                Lead.status == "completed"))).all()
+        done = (
+            await s.exec(
+                select(Lead).where(Lead.campaign_id == camp.id, Lead.status == "completed")
+            )
+        ).all()
     assert len(done) == 20
     assert len(statuses) == 60  # every (lead, step) has its row
     delivered = Counter(m.message["Message-ID"] for m in smtp.messages)

@@ -37,8 +37,11 @@ class Stack:
         return await make_campaign(db, self.ws.id, steps, **kw)
 
     async def post_lead(self, campaign_id: str, email: str, **fields) -> httpx.Response:
-        return await self.http.post("/api/v1/outreach/leads", headers=self.auth,
-                                    json={"campaignId": campaign_id, "email": email, **fields})
+        return await self.http.post(
+            "/api/v1/outreach/leads",
+            headers=self.auth,
+            json={"campaignId": campaign_id, "email": email, **fields},
+        )
 
 
 @pytest.fixture

@@ -18,9 +18,15 @@ TWO_STEPS = [("email", "P0D", "Hi {{firstName}}", "one"), ("email", "P2D", None,
 
 async def test_create_sends_step_one_at_once_and_is_idempotent(stack, db, ts_env):
     camp = await stack.campaign(db, TWO_STEPS)
-    first = await stack.post_lead(camp.id, "Founder@Example.com", firstName="Sam",
-                                  lastName="Altman", company="Example Inc", role="Founder",
-                                  linkedinUrl="https://linkedin.com/in/sam")
+    first = await stack.post_lead(
+        camp.id,
+        "Founder@Example.com",
+        firstName="Sam",
+        lastName="Altman",
+        company="Example Inc",
+        role="Founder",
+        linkedinUrl="https://linkedin.com/in/sam",
+    )
     assert first.status_code == 201, first.text
     lead = first.json()
     assert lead["email"] == "founder@example.com" and lead["status"] == "queued"
@@ -32,8 +38,11 @@ async def test_create_sends_step_one_at_once_and_is_idempotent(stack, db, ts_env
     assert again.json()["id"] == lead["id"] and again.json()["firstName"] == "Sam"
     async with db.session() as s:
         rows = (await s.exec(select(Lead).where(Lead.campaign_id == camp.id))).all()
-        created = (await s.exec(select(Event).where(Event.type == "lead.created",
-                                                    Event.workspace_id == stack.ws.id))).all()
+        created = (
+            await s.exec(
+                select(Event).where(Event.type == "lead.created", Event.workspace_id == stack.ws.id)
+            )
+        ).all()
     assert len(rows) == 1 and len(created) == 1
     handle = ts_env.client.get_workflow_handle(lead_workflow_id(lead["id"]))
     desc = await handle.describe()
@@ -43,8 +52,12 @@ async def test_create_sends_step_one_at_once_and_is_idempotent(stack, db, ts_env
     assert (await desc.memo())["email"] == "founder@example.com"
     await eventually(lambda: _status(db, lead["id"], "active"))
     assert await handle.query("progress") == {
-        "status": "active", "currentStep": 1, "nextStep": 2, "stepsTotal": 2,
-        "nextSendAt": (await handle.query("progress"))["nextSendAt"], "waitingFor": "delay",
+        "status": "active",
+        "currentStep": 1,
+        "nextStep": 2,
+        "stepsTotal": 2,
+        "nextSendAt": (await handle.query("progress"))["nextSendAt"],
+        "waitingFor": "delay",
     }
     assert len(stack.smtp.messages) == 1  # still one: the retry started nothing
 
@@ -58,8 +71,9 @@ async def test_status_agrees_in_row_search_attribute_and_list(stack, db, ts_env)
         resp = await stack.http.post(f"{API}/leads/{lead['id']}/{action}", headers=stack.auth)
         assert resp.status_code == 200 and resp.json()["status"] == status, resp.text
         await eventually(lambda s=status: _sa_is(handle, s))
-        listed = await stack.http.get(f"{API}/leads", headers=stack.auth,
-                                      params={"campaignId": camp.id, "status": status})
+        listed = await stack.http.get(
+            f"{API}/leads", headers=stack.auth, params={"campaignId": camp.id, "status": status}
+        )
         assert [x["id"] for x in listed.json()["data"]] == [lead["id"]]
     again = await stack.http.post(f"{API}/leads/{lead['id']}/pause", headers=stack.auth)
     assert again.status_code == 422 and again.json()["code"] == "lead_finished"
@@ -69,15 +83,24 @@ async def test_suppressed_address_is_created_unsubscribed_and_never_mailed(stack
     async with db.session() as s:
         from outreach.ids import new_id
 
-        s.add(Suppression(id=new_id("sup"), workspace_id=stack.ws.id, email="no@example.com",
-                          reason="unsubscribed"))
+        s.add(
+            Suppression(
+                id=new_id("sup"),
+                workspace_id=stack.ws.id,
+                email="no@example.com",
+                reason="unsubscribed",
+            )
+        )
         await s.commit()
     camp = await stack.campaign(db, TWO_STEPS)
     resp = await stack.post_lead(camp.id, "No@Example.com")
     assert resp.status_code == 201 and resp.json()["status"] == "unsubscribed"
     async with db.session() as s:
-        created = (await s.exec(select(Event).where(
-            Event.type == "lead.created", Event.workspace_id == stack.ws.id))).all()
+        created = (
+            await s.exec(
+                select(Event).where(Event.type == "lead.created", Event.workspace_id == stack.ws.id)
+            )
+        ).all()
     assert len(created) == 1
     await eventually(lambda: _published(db, created[0].id))
     assert stack.smtp.messages == [] and await sends_of(db, resp.json()["id"]) == []
@@ -91,18 +114,26 @@ async def test_unsubscribe_link_one_click(stack, db, ts_env):
     path = url.replace("https://outreach.test", "")
 
     page = await stack.http.get(path, headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "<form method=\"post\"" in page.text
+    assert page.status_code == 200 and '<form method="post"' in page.text
     assert "bye@example.com" in page.text
     # RFC 8058: a POST with this body, answered 200 and never redirected.
-    resp = await stack.http.post(path, content="List-Unsubscribe=One-Click",
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    resp = await stack.http.post(
+        path,
+        content="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert resp.status_code == 200
     await eventually(lambda: _status(db, lead["id"], "unsubscribed"))
     await ts_env.sleep(timedelta(days=3))
     assert len(stack.smtp.messages) == 1  # step 2 never went out
     async with db.session() as s:
-        events = (await s.exec(select(Event).where(
-            Event.type == "lead.unsubscribed", Event.workspace_id == stack.ws.id))).all()
+        events = (
+            await s.exec(
+                select(Event).where(
+                    Event.type == "lead.unsubscribed", Event.workspace_id == stack.ws.id
+                )
+            )
+        ).all()
     assert len(events) == 1
     # Clicking again is harmless.
     assert (await stack.http.post(path)).status_code == 200
@@ -123,34 +154,46 @@ async def test_forged_unsubscribe_token_is_refused(stack, db):
         resp = await stack.http.post(path)
         assert resp.status_code == 404 and resp.json()["code"] == "not_found"
     async with db.session() as s:
-        assert (await s.exec(select(Suppression).where(
-            Suppression.workspace_id == stack.ws.id))).first() is None
+        assert (
+            await s.exec(select(Suppression).where(Suppression.workspace_id == stack.ws.id))
+        ).first() is None
 
 
 async def test_channel_steps_queue_touches_and_mark_them_sent(stack, db):
-    camp = await stack.campaign(db, [
-        ("linkedin", "P0D", None, "Hi {{firstName|there}}, loved your post."),
-        ("email", "P3D", "Following up", "email body"),
-    ])
+    camp = await stack.campaign(
+        db,
+        [
+            ("linkedin", "P0D", None, "Hi {{firstName|there}}, loved your post."),
+            ("email", "P3D", "Following up", "email body"),
+        ],
+    )
     lead = (await stack.post_lead(camp.id, "touch@example.com", firstName="Ana")).json()
 
     async def queued():
-        resp = await stack.http.get(f"{API}/channel-touches", headers=stack.auth,
-                                    params={"status": "queued"})
+        resp = await stack.http.get(
+            f"{API}/channel-touches", headers=stack.auth, params={"status": "queued"}
+        )
         return resp.json()["data"]
 
     (touch,) = await eventually(queued)
     assert touch["leadId"] == lead["id"] and touch["channel"] == "linkedin"
     assert touch["text"] == "Hi Ana, loved your post." and touch["step"] == 1
     await eventually(lambda: _status(db, lead["id"], "active"))  # the sequence moved on
-    resp = await stack.http.post(f"{API}/channel-touches/{touch['id']}/sent",
-                                 headers=stack.auth)
+    resp = await stack.http.post(f"{API}/channel-touches/{touch['id']}/sent", headers=stack.auth)
     assert resp.status_code == 200 and resp.json()["status"] == "sent", resp.text
     assert resp.json()["sentAt"]
     assert await queued() == []
     async with db.session() as s:
-        kinds = [e.type for e in (await s.exec(select(Event).where(
-            Event.workspace_id == stack.ws.id).order_by(Event.created_at))).all()]
+        kinds = [
+            e.type
+            for e in (
+                await s.exec(
+                    select(Event)
+                    .where(Event.workspace_id == stack.ws.id)
+                    .order_by(Event.created_at)
+                )
+            ).all()
+        ]
     assert kinds.count("channel_touch.queued") == 1 and kinds.count("channel_touch.sent") == 1
     assert stack.smtp.messages == []  # the email step waits its three days
 
@@ -186,13 +229,15 @@ async def test_campaign_pause_reaches_running_leads(stack, db, ts_env):
     camp = await stack.campaign(db, TWO_STEPS)
     lead = (await stack.post_lead(camp.id, "held@example.com")).json()
     await eventually(lambda: _status(db, lead["id"], "active"))
-    resp = await stack.http.patch(f"{API}/campaigns/{camp.id}", headers=stack.auth,
-                                  json={"status": "paused"})
+    resp = await stack.http.patch(
+        f"{API}/campaigns/{camp.id}", headers=stack.auth, json={"status": "paused"}
+    )
     assert resp.status_code == 200 and resp.json()["status"] == "paused"
     await ts_env.sleep(timedelta(days=3))
     assert len(stack.smtp.messages) == 1
-    resp = await stack.http.patch(f"{API}/campaigns/{camp.id}", headers=stack.auth,
-                                  json={"status": "active"})
+    resp = await stack.http.patch(
+        f"{API}/campaigns/{camp.id}", headers=stack.auth, json={"status": "active"}
+    )
     assert resp.status_code == 200
     await eventually(lambda: len(stack.smtp.messages) == 2)
 

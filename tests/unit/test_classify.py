@@ -510,7 +510,8 @@ def test_stale_out_of_office_date_is_not_a_year_away():
     received = date(2026, 3, 10)
     assert extract_return_date("I'm out of office, back on March 3.", received) is None
     assert extract_return_date("I'm out of office, back on March 13.", received) == date(
-        2026, 3, 13)
+        2026, 3, 13
+    )
     assert extract_return_date("Out until 3 March 2027.", received) == date(2027, 3, 3)
 
 
@@ -527,8 +528,8 @@ def test_headers_with_raw_utf8_and_encoded_names_with_commas():
         "Content-Type: text/plain; charset=utf-8\r\n\r\n"
         "Gerne, lass uns sprechen.\r\n"
     ).encode()
-    for policy in (email.policy.compat32, email.policy.default):
-        msg = email.message_from_bytes(raw, policy=policy)
+    for mode in (email.policy.compat32, email.policy.default):
+        msg = email.message_from_bytes(raw, policy=mode)
         text = reply_text_from_message(msg)
-        assert text.from_addr == "john@example.com", policy
-        assert text.subject == "Grüße aus Köln", policy
+        assert text.from_addr == "john@example.com", mode
+        assert text.subject == "Grüße aus Köln", mode

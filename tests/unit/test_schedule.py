@@ -15,22 +15,26 @@ from outreach.schedule import (
 )
 
 NY = "America/New_York"
-WEEKDAYS = SendWindow.from_dict({"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00",
-                                 "end": "17:00"})
+WEEKDAYS = SendWindow.from_dict(
+    {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}
+)
 
 
 def utc(*a: int) -> datetime:
     return datetime(*a, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("instant", "expected"), [
-    (utc(2026, 12, 2, 15, 0), utc(2026, 12, 2, 15, 0)),   # Wed 10:00 EST: open
-    (utc(2026, 12, 2, 13, 59), utc(2026, 12, 2, 14, 0)),  # Wed 08:59 EST -> 09:00
-    (utc(2026, 12, 2, 22, 0), utc(2026, 12, 3, 14, 0)),   # Wed 17:00 (end is exclusive)
-    (utc(2026, 12, 4, 21, 59), utc(2026, 12, 4, 21, 59)), # Fri 16:59 still open
-    (utc(2026, 12, 5, 15, 0), utc(2026, 12, 7, 14, 0)),   # Saturday -> Monday 09:00
-    (utc(2026, 12, 3, 3, 0), utc(2026, 12, 3, 14, 0)),    # Wed 22:00 EST -> Thu 09:00
-])
+@pytest.mark.parametrize(
+    ("instant", "expected"),
+    [
+        (utc(2026, 12, 2, 15, 0), utc(2026, 12, 2, 15, 0)),  # Wed 10:00 EST: open
+        (utc(2026, 12, 2, 13, 59), utc(2026, 12, 2, 14, 0)),  # Wed 08:59 EST -> 09:00
+        (utc(2026, 12, 2, 22, 0), utc(2026, 12, 3, 14, 0)),  # Wed 17:00 (end is exclusive)
+        (utc(2026, 12, 4, 21, 59), utc(2026, 12, 4, 21, 59)),  # Fri 16:59 still open
+        (utc(2026, 12, 5, 15, 0), utc(2026, 12, 7, 14, 0)),  # Saturday -> Monday 09:00
+        (utc(2026, 12, 3, 3, 0), utc(2026, 12, 3, 14, 0)),  # Wed 22:00 EST -> Thu 09:00
+    ],
+)
 def test_next_send_time_in_new_york(instant, expected):
     assert next_send_time(instant, NY, WEEKDAYS) == expected
 
@@ -49,7 +53,7 @@ def test_window_follows_dst():
 
 def test_calendar_days_keep_the_wall_clock_across_dst():
     fri_10_est = utc(2027, 3, 12, 15, 0)
-    assert add_delay(fri_10_est, "P3D", NY) == utc(2027, 3, 15, 14, 0)   # Mon 10:00 EDT
+    assert add_delay(fri_10_est, "P3D", NY) == utc(2027, 3, 15, 14, 0)  # Mon 10:00 EDT
     assert add_delay(fri_10_est, "PT72H", NY) == utc(2027, 3, 15, 15, 0)  # elapsed hours
     assert add_delay(fri_10_est, "P1W", NY) == utc(2027, 3, 19, 14, 0)
     assert add_delay(fri_10_est, "P1M", NY) == utc(2027, 4, 12, 14, 0)
@@ -64,13 +68,15 @@ def test_invalid_delays(bad):
 
 
 def test_window_validation():
-    assert validate_window({"days": ["Mon", "tuesday", "mon"], "start": "09:00",
-                            "end": "24:00"}) == {"days": ["mon", "tue"], "start": "09:00",
-                                                 "end": "24:00"}
-    for bad in ({"days": [], "start": "09:00", "end": "17:00"},
-                {"days": ["mon"], "start": "17:00", "end": "09:00"},
-                {"days": ["mon"], "start": "9am", "end": "17:00"},
-                {"days": ["funday"], "start": "09:00", "end": "17:00"}):
+    assert validate_window(
+        {"days": ["Mon", "tuesday", "mon"], "start": "09:00", "end": "24:00"}
+    ) == {"days": ["mon", "tue"], "start": "09:00", "end": "24:00"}
+    for bad in (
+        {"days": [], "start": "09:00", "end": "17:00"},
+        {"days": ["mon"], "start": "17:00", "end": "09:00"},
+        {"days": ["mon"], "start": "9am", "end": "17:00"},
+        {"days": ["funday"], "start": "09:00", "end": "17:00"},
+    ):
         with pytest.raises(ValueError):
             validate_window(bad)
 

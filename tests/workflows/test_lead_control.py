@@ -85,15 +85,20 @@ async def test_pause_holds_the_sequence_and_resume_continues_where_it_was(
 @pytest.mark.parametrize(
     ("signal", "arg", "status", "event"),
     [
-        (LeadSignal.REPLY, ReplySignal(reply_id="reply_test1", label="interested"), "replied",
-         "lead.replied"),
+        (
+            LeadSignal.REPLY,
+            ReplySignal(reply_id="reply_test1", label="interested"),
+            "replied",
+            "lead.replied",
+        ),
         (LeadSignal.UNSUBSCRIBE, "link", "unsubscribed", "lead.unsubscribed"),
         (LeadSignal.BOUNCE, "dsn", "bounced", "lead.bounced"),
         (LeadSignal.STOP, None, "stopped", None),
     ],
 )
-async def test_each_ending_signal_stops_the_sequence(running, ts_env, db, smtp, signal, arg,
-                                                     status, event):
+async def test_each_ending_signal_stops_the_sequence(
+    running, ts_env, db, smtp, signal, arg, status, event
+):
     st, ws, camp, lead, handle = running
     if arg is None:
         await handle.signal(signal)
@@ -108,8 +113,13 @@ async def test_each_ending_signal_stops_the_sequence(running, ts_env, db, smtp, 
     if event:
         assert len(await events_of(db, ws.id, event)) == 1
     async with db.session() as s:
-        suppressed = (await s.exec(select(Suppression).where(
-            Suppression.workspace_id == ws.id, Suppression.email == lead.email))).first()
+        suppressed = (
+            await s.exec(
+                select(Suppression).where(
+                    Suppression.workspace_id == ws.id, Suppression.email == lead.email
+                )
+            )
+        ).first()
     assert (suppressed is not None) == (status in ("unsubscribed", "bounced"))
 
 
@@ -143,13 +153,15 @@ async def test_send_next_is_refused_for_a_paused_lead(running, db):
 async def test_campaign_edit_reaches_a_lead_before_the_step(running, ts_env, db, smtp):
     st, ws, camp, lead, handle = running
     async with db.session() as s:
-        step = (await s.exec(select(Step).where(Step.campaign_id == camp.id,
-                                                Step.position == 2))).one()
+        step = (
+            await s.exec(select(Step).where(Step.campaign_id == camp.id, Step.position == 2))
+        ).one()
         step.body = "two, with the typo fixed"
         s.add(step)
         await s.commit()
     sync = await ts_env.client.start_workflow(
-        "CampaignSyncWorkflow", camp.id, id=f"sync-{camp.id}", task_queue=st.task_queue)
+        "CampaignSyncWorkflow", camp.id, id=f"sync-{camp.id}", task_queue=st.task_queue
+    )
     assert await sync.result() == 1
     await ts_env.sleep(timedelta(days=2, minutes=1))
     await eventually(lambda: len(smtp.messages) >= 2)
@@ -160,16 +172,20 @@ async def test_campaign_edit_reaches_a_lead_before_the_step(running, ts_env, db,
 async def test_campaign_pause_holds_every_lead_and_resume_continues(running, ts_env, db, smtp):
     st, ws, camp, lead, handle = running
     await _set_campaign(db, camp.id, "paused")
-    await (await ts_env.client.start_workflow(
-        "CampaignSyncWorkflow", camp.id, id=f"sync-p-{camp.id}", task_queue=st.task_queue
-    )).result()
+    await (
+        await ts_env.client.start_workflow(
+            "CampaignSyncWorkflow", camp.id, id=f"sync-p-{camp.id}", task_queue=st.task_queue
+        )
+    ).result()
     await eventually(lambda: _query_is(handle, "waitingFor", "campaign_paused"))
     await ts_env.sleep(timedelta(days=4))
     assert await sent_count(db, lead.id) == 1
     await _set_campaign(db, camp.id, "active")
-    await (await ts_env.client.start_workflow(
-        "CampaignSyncWorkflow", camp.id, id=f"sync-a-{camp.id}", task_queue=st.task_queue
-    )).result()
+    await (
+        await ts_env.client.start_workflow(
+            "CampaignSyncWorkflow", camp.id, id=f"sync-a-{camp.id}", task_queue=st.task_queue
+        )
+    ).result()
     await eventually(lambda: _ge(sent_count(db, lead.id), 2))
     assert await handle.result() == "completed"
     assert len(smtp.messages) == 3

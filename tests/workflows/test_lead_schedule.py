@@ -38,12 +38,18 @@ async def test_four_steps_over_ten_days_inside_a_new_york_weekday_window(
 ):
     st = settings_for(settings, smtp)
     ws = await make_workspace(db)
-    camp = await make_campaign(db, ws.id, [
-        ("email", "P0D", "Hello {{firstName}}", "Step one"),
-        ("email", "PT1H", None, "Step two"),       # Fri 17:30 -> closed -> Mon 09:00
-        ("email", "P2D", None, "Step three"),      # Mon 09:00 + 2 days -> Wed 09:00
-        ("email", "P5DT9H", None, "Step four"),    # Wed 09:00 + 5d9h -> Mon 18:00 -> Tue 09:00
-    ], timezone="America/New_York", window=WEEKDAYS)
+    camp = await make_campaign(
+        db,
+        ws.id,
+        [
+            ("email", "P0D", "Hello {{firstName}}", "Step one"),
+            ("email", "PT1H", None, "Step two"),  # Fri 17:30 -> closed -> Mon 09:00
+            ("email", "P2D", None, "Step three"),  # Mon 09:00 + 2 days -> Wed 09:00
+            ("email", "P5DT9H", None, "Step four"),  # Wed 09:00 + 5d9h -> Mon 18:00 -> Tue 09:00
+        ],
+        timezone="America/New_York",
+        window=WEEKDAYS,
+    )
     lead = await make_lead(db, camp)
     friday = await next_weekday_at(ts_env, 4, 16, 30)
     await advance_to(ts_env, friday)
@@ -79,11 +85,17 @@ async def test_dst_week_keeps_the_local_window(ts_env, settings, db, smtp):
     13:00 UTC (not 14:00), and P1D keeps the wall-clock time (Tuesday 09:00 EDT)."""
     st = settings_for(settings, smtp)
     ws = await make_workspace(db)
-    camp = await make_campaign(db, ws.id, [
-        ("email", "P0D", "Hi", "one"),
-        ("email", "P1D", None, "two"),   # Sat 16:00 -> closed -> Mon 09:00 EDT
-        ("email", "P1D", None, "three"),  # Tue 09:00 EDT
-    ], timezone="America/New_York", window=WEEKDAYS)
+    camp = await make_campaign(
+        db,
+        ws.id,
+        [
+            ("email", "P0D", "Hi", "one"),
+            ("email", "P1D", None, "two"),  # Sat 16:00 -> closed -> Mon 09:00 EDT
+            ("email", "P1D", None, "three"),  # Tue 09:00 EDT
+        ],
+        timezone="America/New_York",
+        window=WEEKDAYS,
+    )
     lead = await make_lead(db, camp)
     year = (await ts_env.get_current_time()).year + 1  # the server's clock only moves on
     sunday = second_sunday_of_march(year)
@@ -107,8 +119,9 @@ async def test_dst_week_keeps_the_local_window(ts_env, settings, db, smtp):
 async def test_lead_time_zone_overrides_the_campaign(ts_env, settings, db, smtp):
     st = settings_for(settings, smtp)
     ws = await make_workspace(db)
-    camp = await make_campaign(db, ws.id, [("email", "P0D", "Hi", "one")],
-                               timezone="America/New_York", window=WEEKDAYS)
+    camp = await make_campaign(
+        db, ws.id, [("email", "P0D", "Hi", "one")], timezone="America/New_York", window=WEEKDAYS
+    )
     lead = await make_lead(db, camp, timezone="Europe/Berlin")
     # Monday 06:00 in New York is 12:00 in Berlin: open for the lead, closed for New York.
     monday = await next_weekday_at(ts_env, 0, 6, 0)
@@ -123,8 +136,14 @@ async def test_lead_time_zone_overrides_the_campaign(ts_env, settings, db, smtp)
 async def test_daily_cap_of_two_spreads_five_leads_over_three_days(ts_env, settings, db, smtp):
     st = settings_for(settings, smtp)
     ws = await make_workspace(db)
-    camp = await make_campaign(db, ws.id, [("email", "P0D", "Hi", "one")],
-                               timezone="America/New_York", window=WEEKDAYS, daily_cap=2)
+    camp = await make_campaign(
+        db,
+        ws.id,
+        [("email", "P0D", "Hi", "one")],
+        timezone="America/New_York",
+        window=WEEKDAYS,
+        daily_cap=2,
+    )
     leads = [await make_lead(db, camp) for _ in range(5)]
     monday = await next_weekday_at(ts_env, 0, 10, 0)
     await advance_to(ts_env, monday)
@@ -135,10 +154,14 @@ async def test_daily_cap_of_two_spreads_five_leads_over_three_days(ts_env, setti
     sends = [s for lead in leads for s in await sends_of(db, lead.id)]
     days = sorted(s.scheduled_at.astimezone(NY).date() for s in sends)
     first = monday.astimezone(NY).date()
-    assert days == [first, first, first + timedelta(days=1), first + timedelta(days=1),
-                    first + timedelta(days=2)]
+    assert days == [
+        first,
+        first,
+        first + timedelta(days=1),
+        first + timedelta(days=1),
+        first + timedelta(days=2),
+    ]
     later = [s for s in sends if s.scheduled_at.astimezone(NY).date() != first]
     # Deferred sends go out when the next day's window opens, never at midnight.
     assert all(s.scheduled_at.astimezone(NY).hour == 9 for s in later)
     assert len(smtp.messages) == 5
-

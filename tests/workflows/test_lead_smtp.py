@@ -47,7 +47,8 @@ async def test_message_headers_threading_and_unsubscribe(ts_env, settings, db, s
     assert first["Subject"] == "Shipping at your team"  # fallback used: no company
     assert first["Message-ID"] == sends[0].message_id
     assert first["Message-ID"].startswith("<send_") and first["Message-ID"].endswith(
-        "@sender.test>")
+        "@sender.test>"
+    )
     assert first["Date"]
     url = first["List-Unsubscribe"].strip("<>")
     assert url.startswith("https://outreach.test/u/")
@@ -81,8 +82,13 @@ async def test_550_at_rcpt_bounces_the_lead(ts_env, settings, db, smtp):
     row = await reload(db, Lead, lead.id)
     assert row.status == "bounced" and "550" in row.status_reason
     async with db.session() as s:
-        sup = (await s.exec(select(Suppression).where(Suppression.email == lead.email,
-                                                      Suppression.workspace_id == ws.id))).one()
+        sup = (
+            await s.exec(
+                select(Suppression).where(
+                    Suppression.email == lead.email, Suppression.workspace_id == ws.id
+                )
+            )
+        ).one()
     assert sup.reason == "bounced"
     assert len(await events_of(db, ws.id, "lead.bounced")) == 1
     assert len(await events_of(db, ws.id, "send.failed")) == 1
@@ -103,9 +109,7 @@ async def test_451_is_retried_then_succeeds(ts_env, settings, db, smtp):
     assert len(await events_of(db, ws.id, "send.sent")) == 1
 
 
-async def test_smtp_that_keeps_failing_reports_send_failed_and_pauses(
-    ts_env, settings, db, smtp
-):
+async def test_smtp_that_keeps_failing_reports_send_failed_and_pauses(ts_env, settings, db, smtp):
     st = settings_for(settings, smtp)
     ws = await make_workspace(db)
     camp = await make_campaign(db, ws.id, TWO_EMAILS[:1])
@@ -183,8 +187,14 @@ async def test_suppressed_address_is_never_mailed(ts_env, settings, db, smtp):
     async with db.session() as s:
         from outreach.ids import new_id
 
-        s.add(Suppression(id=new_id("sup"), workspace_id=ws.id, email="left@example.com",
-                          reason="unsubscribed"))
+        s.add(
+            Suppression(
+                id=new_id("sup"),
+                workspace_id=ws.id,
+                email="left@example.com",
+                reason="unsubscribed",
+            )
+        )
         await s.commit()
     async with running_worker(ts_env.client, st, db):
         handle = await start_lead(ts_env.client, st, db, lead)
