@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import signal
@@ -88,6 +90,34 @@ def test_dev_starts_everything_seeds_a_demo_and_stops_on_ctrl_c(tmp_path):
             body["key"]["prefix"].startswith("pms_live_") and "leads:write" in body["key"]["scopes"]
         )
         assert httpx.get(f"http://127.0.0.1:{ports['ui']}/", timeout=10).status_code == 200
+
+        # The seed's POST /leads with the demo campaign: step 1 lands in the built-in
+        # SMTP catcher's directory as a .eml file.
+        auth = {"Authorization": f"Bearer {key}"}
+        (campaign,) = httpx.get(f"{base}/api/v1/outreach/campaigns", headers=auth).json()["data"]
+        lead = httpx.post(
+            f"{base}/api/v1/outreach/leads",
+            headers=auth,
+            json={
+                "campaignId": campaign["id"],
+                "email": "founder@example.com",
+                "firstName": "Sam",
+                "lastName": "Altman",
+                "company": "Example Inc",
+                "role": "Founder",
+                "linkedinUrl": "https://linkedin.com/in/sam",
+            },
+        )
+        assert lead.status_code == 201, lead.text
+        mail_dir = tmp_path / "data" / "mail"
+        deadline = time.monotonic() + 30
+        while not list(mail_dir.glob("*.eml")):
+            assert time.monotonic() < deadline, "no email reached the catcher"
+            time.sleep(0.1)
+        (eml,) = mail_dir.glob("*.eml")
+        message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        assert message["To"] == "Sam Altman <founder@example.com>"
+        assert message["Subject"] == "Quick question about Example Inc"
     finally:
         proc.send_signal(signal.SIGINT)
         try:
