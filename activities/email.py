@@ -17,13 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
-from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 
+from activities.base import Activities
 from outreach import mail, schedule
 from outreach.config import Settings
 from outreach.contracts import StepRequest, StepResult
-from outreach.db import Database
 from outreach.events import event_ids_for, publish_events, record_event
 from outreach.ids import new_id
 from outreach.models import (
@@ -41,6 +40,7 @@ from outreach.payloads import lead_payload, send_payload, touch_payload
 from outreach.plans import campaign_steps, plan_from
 from outreach.render import lead_variables, render
 from outreach.security import sign_token
+from outreach.suppression import suppress
 
 log = logging.getLogger("outreach.activities.email")
 
@@ -81,33 +81,6 @@ async def take_cap_slot(session: AsyncSession, campaign_id: str, day: str, cap: 
         except IntegrityError:
             continue  # another worker created the row first: try the UPDATE again
     return False
-
-
-async def add_suppression(s: AsyncSession, lead: Lead, reason: str) -> None:
-    existing = (
-        await s.exec(
-            select(Suppression).where(
-                Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
-            )
-        )
-    ).first()
-    if existing is None:
-        try:
-            async with s.begin_nested():
-                s.add(
-                    Suppression(
-                        id=new_id("sup"),
-                        workspace_id=lead.workspace_id,
-                        email=lead.email,
-                        reason=reason,
-                        lead_id=lead.id,
-                    )
-                )
-        except IntegrityError:
-            pass
-    elif reason == "unsubscribed" and existing.reason != "unsubscribed":
-        existing.reason = reason
-        s.add(existing)
 
 
 @dataclass
@@ -160,15 +133,10 @@ class _Step:
         )
 
 
-class EmailActivities:
-    def __init__(self, db: Database, settings: Settings, client: Client) -> None:
-        self.db = db
-        self.settings = settings
-        self.client = client
-
+class EmailActivities(Activities):
     async def _commit_and_publish(self, ctx: _Step) -> None:
         await ctx.s.commit()
-        await publish_events(self.db, self.client, self.settings.webhook_task_queue, ctx.events)
+        await self._publish(ctx.events)
 
     @activity.defn(name="perform_step")
     async def perform_step(self, req: StepRequest) -> StepResult:
@@ -379,7 +347,7 @@ class EmailActivities:
             lead.status, lead.status_reason = "bounced", f"hard bounce: {error}"[:200]
             lead.finished_at = lead.updated_at = now
             ctx.s.add(lead)
-        await add_suppression(ctx.s, lead, "bounced")
+        await suppress(ctx.s, lead.workspace_id, lead.email, "bounced", lead.id)
         await ctx.event(
             "send.failed",
             {"send": send_payload(send), "lead": lead_payload(lead), "reason": "hard_bounce"},

@@ -7,17 +7,15 @@ import logging
 
 from sqlmodel import col, select
 from temporalio import activity
-from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.email import add_suppression
-from outreach.config import Settings
+from activities.base import Activities
 from outreach.contracts import LeadSignal, LeadTransition, Plan, TouchSent
-from outreach.db import Database
-from outreach.events import publish_events, record_event
+from outreach.events import record_event
 from outreach.models import TERMINAL_LEAD_STATUSES, ChannelTouch, Lead, Send, utcnow
 from outreach.payloads import lead_payload, send_payload, touch_payload
 from outreach.plans import load_plan
+from outreach.suppression import suppress
 from outreach.temporal import lead_workflow_id
 
 log = logging.getLogger("outreach.activities.leads")
@@ -37,15 +35,7 @@ def _clip(reason: str | None) -> str | None:
     return reason[:200] if reason else reason
 
 
-class LeadActivities:
-    def __init__(self, db: Database, settings: Settings, client: Client) -> None:
-        self.db = db
-        self.settings = settings
-        self.client = client
-
-    async def _publish(self, event_ids: list[str]) -> None:
-        await publish_events(self.db, self.client, self.settings.webhook_task_queue, event_ids)
-
+class LeadActivities(Activities):
     @activity.defn(name="load_plan")
     async def load_plan(self, lead_id: str) -> Plan:
         async with self.db.session() as s:
@@ -86,7 +76,7 @@ class LeadActivities:
             lead.updated_at = now
             s.add(lead)
             if target in ("unsubscribed", "bounced"):
-                await add_suppression(s, lead, target)
+                await suppress(s, lead.workspace_id, lead.email, target, lead.id)
             if target in ("replied", "unsubscribed", "bounced", "completed") and (
                 lead.status == target or target == "replied"
             ):

@@ -10,19 +10,13 @@ import logging
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 from temporalio import activity
-from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.email import add_suppression
+from activities.base import Activities
 from outreach.classify import ReplyText, classify_with_provider
-from outreach.config import Settings
 from outreach.contracts import HoldSignal, LeadSignal, ReplySignal
-from outreach.db import Database
-from outreach.events import publish_events, record_event
-from outreach.ids import new_id
+from outreach.events import record_event
 from outreach.inbound import effects
 from outreach.inbound.contracts import (
     ClassifyOutcome,
@@ -43,25 +37,17 @@ from outreach.models import (
     Lead,
     Reply,
     Send,
-    Suppression,
     utcnow,
 )
 from outreach.payloads import lead_payload, reply_payload, send_payload
+from outreach.suppression import suppress
 
 log = logging.getLogger("outreach.activities.replies")
 
 ORPHAN_AFTER = timedelta(minutes=10)
 
 
-class ReplyActivities:
-    def __init__(self, db: Database, settings: Settings, client: Client) -> None:
-        self.db = db
-        self.settings = settings
-        self.client = client
-
-    async def _publish(self, event_ids: list[str]) -> None:
-        await publish_events(self.db, self.client, self.settings.webhook_task_queue, event_ids)
-
+class ReplyActivities(Activities):
     # -- match ---------------------------------------------------------------------------
 
     @activity.defn(name="match_inbound")
@@ -171,10 +157,14 @@ class ReplyActivities:
             if change.effect == effects.UNSUBSCRIBE:
                 # Suppressed before the workflow hears of it: no step can slip out between.
                 if lead is not None:
-                    await add_suppression(s, lead, "unsubscribed")
+                    await suppress(s, lead.workspace_id, lead.email, "unsubscribed", lead.id)
                 if reply.from_email and (lead is None or reply.from_email != lead.email):
-                    await _suppress_address(
-                        s, reply.workspace_id, reply.from_email, lead.id if lead else None
+                    await suppress(
+                        s,
+                        reply.workspace_id,
+                        reply.from_email,
+                        "unsubscribed",
+                        lead.id if lead else None,
                     )
                 await s.commit()
                 done = "suppressed"
@@ -287,30 +277,3 @@ class ReplyActivities:
             raise
         if utcnow() - desc.info.created_at > ORPHAN_AFTER:
             await delete_mailbox_schedule(self.client, mailbox_id)
-
-
-async def _suppress_address(s: Any, workspace_id: str, email: str, lead_id: str | None) -> None:
-    existing = (
-        await s.exec(
-            select(Suppression).where(
-                Suppression.workspace_id == workspace_id, Suppression.email == email
-            )
-        )
-    ).first()
-    if existing is None:
-        try:
-            async with s.begin_nested():
-                s.add(
-                    Suppression(
-                        id=new_id("sup"),
-                        workspace_id=workspace_id,
-                        email=email,
-                        reason="unsubscribed",
-                        lead_id=lead_id,
-                    )
-                )
-        except IntegrityError:
-            pass
-    elif existing.reason != "unsubscribed":
-        existing.reason = "unsubscribed"
-        s.add(existing)

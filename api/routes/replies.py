@@ -10,24 +10,13 @@ from api.deps import Principal, SessionDep, require
 from api.docs import scoped
 from api.pagination import Page, page_params
 from api.views import reply_out
+from outreach.classify import LABELS
 from outreach.models import Reply
 from outreach.scopes import Scope
 
 router = APIRouter(tags=["replies"])
 
-Label = Literal[
-    "interested",
-    "meeting_request",
-    "objection",
-    "not_interested",
-    "unsubscribe_request",
-    "out_of_office",
-    "auto_reply",
-    "wrong_person",
-    "referral",
-    "question",
-    "other",
-]
+Label = Literal[LABELS]  # type: ignore[valid-type]  # the classifier's eleven labels
 
 
 @router.get(

@@ -14,10 +14,10 @@ from sqlmodel import select
 from api.deps import SessionDep, StateDep
 from api.errors import error_response
 from outreach.contracts import LeadSignal
-from outreach.ids import new_id
 from outreach.leads import signal_lead
 from outreach.models import Lead, Suppression
 from outreach.security import verify_token
+from outreach.suppression import suppress
 
 log = logging.getLogger("outreach.api.unsubscribe")
 router = APIRouter(tags=["unsubscribe"], include_in_schema=True)
@@ -92,26 +92,7 @@ async def unsubscribe(
     lead = found
     # The suppression row is written here, so no later step can go out even if the
     # workflow engine is unreachable right now; the lead's workflow records the rest.
-    existing = (
-        await session.exec(
-            select(Suppression).where(
-                Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
-            )
-        )
-    ).first()
-    if existing is None:
-        session.add(
-            Suppression(
-                id=new_id("sup"),
-                workspace_id=lead.workspace_id,
-                email=lead.email,
-                reason="unsubscribed",
-                lead_id=lead.id,
-            )
-        )
-    elif existing.reason != "unsubscribed":
-        existing.reason = "unsubscribed"
-        session.add(existing)
+    await suppress(session, lead.workspace_id, lead.email, "unsubscribed", lead.id)
     try:
         await session.commit()
     except IntegrityError:  # a concurrent click wrote it first
