@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError
 
 log = logging.getLogger("outreach.api")
 
@@ -160,6 +161,19 @@ def install_error_handlers(app: FastAPI) -> None:
             "A value in the request cannot be stored or searched (for example it contains "
             "a NUL character or a number out of range).",
             "invalid_value",
+        )
+
+    @app.exception_handler(RPCError)
+    async def _temporal(request: Request, exc: RPCError) -> JSONResponse:
+        # The workflow engine did not answer (down, restarting, overloaded): retryable.
+        log.warning(
+            "temporal rpc failed path=%s status=%s: %s", request.url.path, exc.status, exc.message
+        )
+        return error_response(
+            503,
+            "The workflow engine is unavailable; retry shortly.",
+            "temporal_unavailable",
+            {"Retry-After": "5"},
         )
 
     @app.exception_handler(json.JSONDecodeError)

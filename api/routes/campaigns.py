@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy import func
 from sqlmodel import col, delete, select
+from temporalio.service import RPCError
 
 from api import schemas as s
 from api.deps import Principal, SessionDep, StateDep, require
@@ -320,7 +321,7 @@ async def update_campaign(
     if changed:
         try:
             await notify_running_leads(state, campaign.id)
-        except APIError:
+        except (APIError, RPCError):
             # Saved; leads re-read the campaign at every wake-up and within the hour anyway.
             response.headers["Warning"] = '199 - "running leads will pick the change up later"'
     return await detail(session, campaign)
