@@ -57,6 +57,8 @@ class LeadState:
     cap_retry_at: datetime | None = None  # the daily cap was spent: not before then
     planned_position: int | None = None  # the step whose send time is decided ...
     planned_at: datetime | None = None  # ... and that time (jitter included)
+    want_paused: bool | None = None  # a pause / resume received, not applied yet
+    reload_plan: bool = False  # the campaign changed since the plan was read
 
 
 @dataclass

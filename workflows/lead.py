@@ -57,7 +57,7 @@ DB_RETRY = RetryPolicy(
     maximum_attempts=30,
 )
 DB_TIMEOUT = timedelta(seconds=30)
-CAMPAIGN_RECHECK = timedelta(hours=1)  # a paused campaign is re-read at least this often
+CAMPAIGN_RECHECK = timedelta(hours=6)  # a paused campaign is re-read at least this often
 OVERDUE_TOLERANCE = timedelta(seconds=60)
 
 
@@ -89,6 +89,12 @@ class LeadWorkflow:
         if self.state.base_at is None:
             self.state.base_at = workflow.now()
         self._shown_status, self._shown_step = self.state.status, self.state.position
+        # What the previous run had been asked and not yet done (continue-as-new); a signal
+        # that reached this run before this line is newer and wins.
+        if self._want_paused is None:
+            self._want_paused = self.state.want_paused
+        self._changed = self._changed or self.state.reload_plan
+        self.state.want_paused, self.state.reload_plan = None, False
         pending_events = list(inp.publish_event_ids)
 
         if inp.signal_only:
@@ -104,6 +110,17 @@ class LeadWorkflow:
             await self._apply_touches()
             if self._ending:
                 return await self._finish(pending_events)
+            if self._should_continue_as_new():
+                workflow.continue_as_new(
+                    LeadInput(
+                        **{
+                            **inp.__dict__,
+                            "plan": self.plan,
+                            "state": self._carry_over(),
+                            "publish_event_ids": pending_events,
+                        }
+                    )
+                )
             if self.plan.lead_status in TERMINAL:  # e.g. created suppressed
                 await self._publish(pending_events)
                 self._show(self.plan.lead_status)
@@ -124,17 +141,6 @@ class LeadWorkflow:
                 self._replan = False
                 self._forget_plan_time()
                 continue
-            if self._should_continue_as_new():
-                workflow.continue_as_new(
-                    LeadInput(
-                        **{
-                            **inp.__dict__,
-                            "plan": self.plan,
-                            "state": self.state,
-                            "publish_event_ids": pending_events,
-                        }
-                    )
-                )
             if self.state.paused:
                 pending_events = await self._publish(pending_events)
                 self._waiting_for = "lead_paused"
@@ -391,6 +397,12 @@ class LeadWorkflow:
         self._results[position] = result
         if forced and self._force:
             self._force -= 1
+
+    def _carry_over(self) -> LeadState:
+        """The state for the next run, with the requests not applied yet."""
+        self.state.want_paused = self._want_paused
+        self.state.reload_plan = self._changed or self._replan
+        return self.state
 
     def _should_continue_as_new(self) -> bool:
         assert self.inp is not None

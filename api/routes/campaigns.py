@@ -322,6 +322,6 @@ async def update_campaign(
         try:
             await notify_running_leads(state, campaign.id)
         except (APIError, RPCError):
-            # Saved; leads re-read the campaign at every wake-up and within the hour anyway.
+            # Saved; leads re-read the campaign at every wake-up and every six hours anyway.
             response.headers["Warning"] = '199 - "running leads will pick the change up later"'
     return await detail(session, campaign)

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from temporalio.testing import WorkflowEnvironment
 
 from api.deps import AppState
 from api.main import create_app
 from outreach.config import Settings
 from outreach.models import Campaign, Workspace
-from tests.conftest import settings_for
+from tests.conftest import settings_for, start_time_skipping
 from tests.helpers import (
     SmtpRecorder,
     make_campaign,
@@ -42,6 +43,15 @@ class Stack:
             headers=self.auth,
             json={"campaignId": campaign_id, "email": email, **fields},
         )
+
+
+@pytest.fixture
+async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server per test: these tests drive the API, which starts workflows
+    the tests do not own, then move the clock by days."""
+    env = await start_time_skipping()
+    yield env
+    await env.shutdown()
 
 
 @pytest.fixture

@@ -233,7 +233,7 @@ async def test_campaign_pause_reaches_running_leads(stack, db, ts_env):
         f"{API}/campaigns/{camp.id}", headers=stack.auth, json={"status": "paused"}
     )
     assert resp.status_code == 200 and resp.json()["status"] == "paused"
-    await ts_env.sleep(timedelta(days=3))
+    await ts_env.sleep(timedelta(days=2, hours=1))  # step 2 was due after two days
     assert len(stack.smtp.messages) == 1
     resp = await stack.http.patch(
         f"{API}/campaigns/{camp.id}", headers=stack.auth, json={"status": "active"}

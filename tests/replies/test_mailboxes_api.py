@@ -110,10 +110,10 @@ async def test_mailbox_lifecycle_with_its_schedule(
         assert desc.schedule.spec.intervals == [ScheduleIntervalSpec(every=timedelta(minutes=1))]
         assert desc.schedule.policy.overlap == ScheduleOverlapPolicy.SKIP
 
-        # The first sync ran at once through the schedule.
+        # The first sync ran at once through the schedule (last_sync_at is its last write).
         async def synced() -> Mailbox | None:
             row = await reload(db, Mailbox, mbx_id)
-            return row if row.uidvalidity is not None else None
+            return row if row.last_sync_at is not None else None
 
         row = await wait_for(synced, within=30)
         assert row.last_error is None and row.last_sync_at is not None
