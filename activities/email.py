@@ -286,11 +286,24 @@ class EmailActivities(Activities):
             references=tuple(previous),
         )
 
+        claimed_attempt = send.attempts
+
         async def before_data() -> None:
-            # From here on the server may have the message: a crash means "unknown".
-            send.status, send.data_started_at = "sending", utcnow()
-            s.add(send)
+            # From here on the server may have the message: a crash means "unknown". Only
+            # the attempt that holds the claim may start DATA (an earlier attempt that
+            # outlived its timeout may still be running somewhere).
+            started = utcnow()
+            taken = await s.exec(
+                update(Send)
+                .where(
+                    Send.id == send.id, Send.status == "claimed", Send.attempts == claimed_attempt
+                )
+                .values(status="sending", data_started_at=started)
+            )
             await s.commit()
+            if taken.rowcount != 1:
+                raise ApplicationError("another attempt holds this send", type="ClaimLost")
+            send.status, send.data_started_at = "sending", started
 
         try:
             await mail.deliver(

@@ -243,7 +243,8 @@ class ReplyActivities(Activities):
                             "reason": "hard_bounce",
                             "dsn": bounce,
                         },
-                        dedupe_key=f"send.failed:{send.id}",
+                        # Its own key: a send first reported `unknown` gets this news too.
+                        dedupe_key=f"send.failed:{send.id}:dsn",
                     )
                 )
             await s.commit()

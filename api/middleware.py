@@ -103,11 +103,17 @@ class RequestContextMiddleware:
             access_log.info(
                 "%s %s %s %.1fms request_id=%s",
                 scope.get("method"),
-                scope.get("path"),
+                _loggable_path(scope.get("path", "")),
                 status_holder["status"],
                 (time.perf_counter() - started) * 1000,
                 request_id,
             )
+
+
+def _loggable_path(path: str) -> str:
+    """Unsubscribe tokens are capabilities (whoever holds one can unsubscribe that lead):
+    they never reach the log."""
+    return "/u/<token>" if path.startswith("/u/") else path
 
 
 class BodyTooLarge(Exception):

@@ -138,6 +138,21 @@ def next_send_time(earliest: datetime, tz_name: str, window: SendWindow | None) 
     raise ValueError("send window has no days")  # validate_window prevents this
 
 
+def window_close(instant: datetime, tz_name: str, window: SendWindow | None) -> datetime | None:
+    """When the window that `instant` is in closes (None: no window, or not inside one)."""
+    if window is None:
+        return None
+    tz = zone(tz_name)
+    day = instant.astimezone(tz).date()
+    for offset in (0, -1):  # a window ending at 24:00 belongs to the day before midnight
+        d = day + timedelta(days=offset)
+        if DAYS[d.weekday()] in window.days:
+            start, end = _local(d, window.start, tz), _local(d, window.end, tz)
+            if start <= instant < end:
+                return end
+    return None
+
+
 def local_day(instant: datetime, tz_name: str) -> str:
     """The calendar day (YYYY-MM-DD) of `instant` in a zone: the daily cap's bucket."""
     return instant.astimezone(zone(tz_name)).date().isoformat()

@@ -71,10 +71,12 @@ class LeadWorkflow:
         self._want_paused: bool | None = None
         self._changed = False
         self._replan = False
-        self._force = 0
+        # send-next requests, oldest first: each is answered with the step it forced
+        self._forced: list[int] = []
+        self._forced_results: dict[int, dict] = {}
+        self._next_request = 0
         self._in_flight: int | None = None  # position of the step being performed now
         self._touches: list[TouchSent] = []
-        self._results: dict[int, dict] = {}
         self._finished = False
         self._waiting_for: str | None = None
         self._shown_status: str | None = None
@@ -101,9 +103,7 @@ class LeadWorkflow:
             # Started by signal-with-start after the sequence ended: apply the late signal.
             await self._wait(lambda: bool(self._ending or self._touches), timedelta(seconds=5))
             await self._apply_touches()
-            if self._ending:
-                return await self._finish()
-            return self.state.status
+            return await self._settle()
 
         self.plan = inp.plan or await self._load_plan()
         while True:
@@ -124,8 +124,7 @@ class LeadWorkflow:
             if self.plan.lead_status in TERMINAL:  # e.g. created suppressed
                 await self._publish(pending_events)
                 self._show(self.plan.lead_status)
-                self._finished = True
-                return self.plan.lead_status
+                return await self._settle()
             if self.plan.campaign_status == "archived":
                 self._end("stopped", "campaign_archived")
                 continue
@@ -149,7 +148,7 @@ class LeadWorkflow:
             if self.state.position >= len(self.plan.steps):
                 self._end("completed", None)
                 continue
-            forced = self._force > 0
+            forced = bool(self._forced)
             if self.plan.campaign_status != "active" and not forced:
                 pending_events = await self._publish(pending_events)
                 self._waiting_for = "campaign_paused"
@@ -167,8 +166,7 @@ class LeadWorkflow:
             done = await self._perform(step, forced, pending_events)
             pending_events = []
             if done:
-                self._finished = True
-                return self.state.status
+                return await self._settle()
 
     def _send_time(self, step: StepPlan) -> datetime:
         """When the step goes out: its delay after the previous step, inside the window, not
@@ -177,25 +175,27 @@ class LeadWorkflow:
         if self.state.planned_position == step.position and self.state.planned_at:
             self._waiting_for = self._waiting_for or "delay"
             return self.state.planned_at
-        due = schedule.add_delay(self.state.base_at, step.delay, self.plan.timezone)
+        due = planned = schedule.add_delay(self.state.base_at, step.delay, self.plan.timezone)
         reason = "delay"
         for later, why in ((self.state.hold_until, "hold"), (self.state.cap_retry_at, "daily_cap")):
             if later and later > due:
                 due, reason = later, why
         now = workflow.now()
         earliest = max(due, now)
-        if step.channel == "email":
-            at = schedule.next_send_time(
-                earliest, self.plan.timezone, schedule.SendWindow.from_dict(self.plan.window)
-            )
-            if at > earliest and reason == "delay":
-                reason = "window"
-        else:
-            at = earliest  # touches are queued for a human; no window
-        moved = at - due > OVERDUE_TOLERANCE
-        if moved and self.inp and self.inp.jitter_seconds > 0:
-            # Leads that wake together (window opening, new day, resume) spread out.
-            at += timedelta(seconds=workflow.random().randint(0, self.inp.jitter_seconds))
+        # Touches are queued for a person to paste: no sending window for them.
+        email = step.channel == "email"
+        window = schedule.SendWindow.from_dict(self.plan.window) if email else None
+        at = schedule.next_send_time(earliest, self.plan.timezone, window)
+        if at > earliest and reason == "delay":
+            reason = "window"
+        if at - planned > OVERDUE_TOLERANCE and self.inp and self.inp.jitter_seconds > 0:
+            # Leads that wake together (a window opening, a new day, a resume) spread out,
+            # inside the window.
+            spread = self.inp.jitter_seconds
+            close = schedule.window_close(at, self.plan.timezone, window)
+            if close is not None:
+                spread = min(spread, int((close - at).total_seconds()) - 1)
+            at += timedelta(seconds=workflow.random().randint(0, max(0, spread)))
         self.state.planned_position, self.state.planned_at = step.position, at
         self._waiting_for = reason
         return at
@@ -234,28 +234,28 @@ class LeadWorkflow:
                     error=str(cause)[:500],
                 )
             )
+            self._answer_forced(
+                forced,
+                {"outcome": "failed", "sendId": None, "touchId": None, "error": str(cause)[:500]},
+            )
             self.state.paused = status == "paused"
             self._want_paused = self.state.paused
+            if self.state.paused:
+                self._cancel_forced("paused")
             self._show(status)
-            self._record(
-                step.position,
-                {"outcome": "failed", "sendId": None, "touchId": None, "error": str(cause)[:500]},
-                forced,
-            )
             return False
         finally:
             self._waiting_for = None
             self._in_flight = None
 
-        self._record(
-            step.position,
+        self._answer_forced(
+            forced,
             {
                 "outcome": result.outcome,
                 "sendId": result.send_id,
                 "touchId": result.touch_id,
                 "error": result.error,
             },
-            forced,
         )
         if result.plan is not None:
             self.plan = result.plan
@@ -279,21 +279,39 @@ class LeadWorkflow:
         return False
 
     async def _finish(self, events: list[str] | None = None) -> str:
+        """Apply the ending; one that arrives while it is applied (a reply during the stop,
+        an unsubscribe during the reply) is applied too: the row decides what may replace
+        what."""
         assert self.inp is not None and self._ending is not None
-        status, reason, reply_id = self._ending
-        applied = await self._transition(
-            LeadTransition(
-                lead_id=self.inp.lead_id,
-                status=status,
-                at=workflow.now(),
-                reason=reason,
-                reply_id=reply_id,
-            ),
-            events or [],
-        )
-        self._show(applied)
+        applied_ending = None
+        applied = self.state.status
+        while self._ending is not None and self._ending != applied_ending:
+            applied_ending = self._ending
+            status, reason, reply_id = applied_ending
+            applied = await self._transition(
+                LeadTransition(
+                    lead_id=self.inp.lead_id,
+                    status=status,
+                    at=workflow.now(),
+                    reason=reason,
+                    reply_id=reply_id,
+                ),
+                events or [],
+            )
+            events = []
+            self._show(applied)
         self._finished = True
+        self._cancel_forced(applied)
         return applied
+
+    async def _settle(self) -> str:
+        """The sequence is over: apply an ending that arrived meanwhile (a reply during the
+        last send), then finish."""
+        if self._ending is not None:
+            return await self._finish()
+        self._finished = True
+        self._cancel_forced(self.state.status)
+        return self.state.status
 
     async def _set_paused(self, paused: bool) -> None:
         assert self.inp is not None
@@ -310,6 +328,8 @@ class LeadWorkflow:
         self.state.paused = status == "paused"
         if self.state.paused != paused and self._want_paused == paused:
             self._want_paused = self.state.paused
+        if self.state.paused:
+            self._cancel_forced("paused")
         self._forget_plan_time()
         self._show(status)
         if status in TERMINAL:
@@ -378,7 +398,7 @@ class LeadWorkflow:
             or self._touches
             or self._changed
             or self._replan
-            or self._force
+            or self._forced
             or (self._want_paused is not None and self._want_paused != self.state.paused)
         )
 
@@ -393,10 +413,21 @@ class LeadWorkflow:
     def _forget_plan_time(self) -> None:
         self.state.planned_position = self.state.planned_at = None
 
-    def _record(self, position: int, result: dict, forced: bool) -> None:
-        self._results[position] = result
-        if forced and self._force:
-            self._force -= 1
+    def _answer_forced(self, forced: bool, result: dict) -> None:
+        """The oldest send-next request gets the step it forced."""
+        if forced and self._forced:
+            self._forced_results[self._forced.pop(0)] = result
+
+    def _cancel_forced(self, outcome: str) -> None:
+        """Pending send-next requests end without a send (the lead paused or finished)."""
+        for request in self._forced:
+            self._forced_results[request] = {
+                "outcome": outcome,
+                "sendId": None,
+                "touchId": None,
+                "error": None,
+            }
+        self._forced.clear()
 
     def _carry_over(self) -> LeadState:
         """The state for the next run, with the requests not applied yet."""
@@ -411,7 +442,7 @@ class LeadWorkflow:
             info.is_continue_as_new_suggested()
             or info.get_current_history_length() > self.inp.history_limit
         )
-        return too_long and workflow.all_handlers_finished() and not self._force
+        return too_long and workflow.all_handlers_finished() and not self._forced
 
     # -- signals, query, update ----------------------------------------------------------
 
@@ -469,22 +500,20 @@ class LeadWorkflow:
 
     @workflow.update(name=LEAD_UPDATE_SEND_NEXT)
     async def send_next(self) -> dict:
-        # A step already on its way counts as sent: "next" is the one after it.
-        target = max(self.state.position, self._in_flight or 0) + 1
-        self._force += 1
-        await workflow.wait_condition(lambda: target in self._results or self._finished)
-        return self._results.get(target) or {
-            "outcome": self.state.status,
-            "sendId": None,
-            "touchId": None,
-            "error": None,
-        }
+        # A step already on its way counts as sent: the request forces the one after it.
+        request = self._next_request
+        self._next_request += 1
+        self._forced.append(request)
+        await workflow.wait_condition(lambda: request in self._forced_results)
+        return self._forced_results.pop(request)
 
     @send_next.validator
     def _validate_send_next(self) -> None:
         if self._finished or self._ending or self.state.status in TERMINAL:
             raise ValueError(f"The lead is {self.state.status}; it has no next step.")
-        if self.state.paused:
+        if self.state.paused or self._want_paused:
             raise ValueError("The lead is paused; resume it first.")
-        if self.plan is not None and self.state.position >= len(self.plan.steps):
-            raise ValueError("The lead has no step left to send.")
+        if self.plan is not None:
+            done = max(self.state.position, self._in_flight or 0) + len(self._forced)
+            if done >= len(self.plan.steps):
+                raise ValueError("The lead has no step left to send.")

@@ -20,7 +20,7 @@ from api.views import lead_fields, lead_out, reply_out, send_out, touch_out
 from outreach import schedule
 from outreach.contracts import LEAD_QUERY_PROGRESS, LEAD_UPDATE_SEND_NEXT, LeadSignal
 from outreach.emails import normalise_email
-from outreach.events import record_event
+from outreach.events import event_ids_for, record_event
 from outreach.ids import new_id
 from outreach.leads import lead_handle, start_lead_workflow
 from outreach.models import (
@@ -196,7 +196,9 @@ async def _ensure_started(state: StateDep, session: SessionDep, lead: Lead) -> N
         campaign = await session.get(Campaign, lead.campaign_id)
         assert campaign is not None
         plan = plan_from(campaign, await campaign_steps(session, campaign.id), lead)
-        await start_lead_workflow(client, state.settings, lead, plan, [])
+        # If the first start failed, lead.created was recorded but never published.
+        created = await event_ids_for(session, [f"lead.created:{lead.id}"])
+        await start_lead_workflow(client, state.settings, lead, plan, created)
     except (RPCError, APIError) as exc:
         log.warning("could not confirm the workflow of lead %s: %s", lead.id, exc)
 

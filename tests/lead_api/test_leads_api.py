@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from sqlmodel import select
@@ -106,10 +107,11 @@ async def test_suppressed_address_is_created_unsubscribed_and_never_mailed(stack
     assert stack.smtp.messages == [] and await sends_of(db, resp.json()["id"]) == []
 
 
-async def test_unsubscribe_link_one_click(stack, db, ts_env):
+async def test_unsubscribe_link_one_click(stack, db, ts_env, caplog):
     camp = await stack.campaign(db, TWO_STEPS)
     lead = (await stack.post_lead(camp.id, "bye@example.com")).json()
     await eventually(lambda: len(stack.smtp.messages) == 1)
+    caplog.set_level(logging.INFO, logger="outreach.access")
     url = stack.smtp.messages[0].message["List-Unsubscribe"].strip("<>")
     path = url.replace("https://outreach.test", "")
 
@@ -137,6 +139,10 @@ async def test_unsubscribe_link_one_click(stack, db, ts_env):
     assert len(events) == 1
     # Clicking again is harmless.
     assert (await stack.http.post(path)).status_code == 200
+    # The token is a capability: it never reaches the log.
+    token = path.rsplit("/", 1)[1]
+    assert not [r for r in caplog.records if token in r.getMessage()]
+    assert any("/u/<token>" in r.getMessage() for r in caplog.records)
 
     # The address is suppressed in every campaign of the workspace.
     other = await stack.campaign(db, TWO_STEPS)

@@ -8,10 +8,17 @@ from sqlmodel import select
 
 from api.deps import AppState
 from api.main import create_app
-from outreach.models import Lead
+from outreach.models import Event, Lead
 from outreach.temporal import lead_workflow_id
 from tests.conftest import settings_for
-from tests.helpers import free_port, make_campaign, make_key, make_workspace, running_worker
+from tests.helpers import (
+    eventually,
+    free_port,
+    make_campaign,
+    make_key,
+    make_workspace,
+    running_worker,
+)
 
 
 async def test_lead_saved_while_temporal_is_down_starts_on_retry(ts_env, settings, db, smtp):
@@ -46,4 +53,14 @@ async def test_lead_saved_while_temporal_is_down_starts_on_retry(ts_env, setting
         handle = ts_env.client.get_workflow_handle(lead_workflow_id(lead.id))
         assert (await handle.describe()).id == lead_workflow_id(lead.id)
         await smtp.wait_for(1)
+
+        async def created_published() -> bool:
+            async with db.session() as s:
+                event = (
+                    await s.exec(select(Event).where(Event.dedupe_key == f"lead.created:{lead.id}"))
+                ).one()
+            return event.published_at is not None
+
+        # lead.created, recorded when the first attempt saved the lead, goes out too.
+        await eventually(created_published)
     await app.state.outreach.close()

@@ -86,3 +86,12 @@ def test_daily_cap_buckets_follow_the_campaign_zone():
     assert local_day(late_evening_ny, NY) == "2026-12-02"
     assert local_day(late_evening_ny, "UTC") == "2026-12-03"
     assert start_of_next_day(late_evening_ny, NY) == utc(2026, 12, 3, 5, 0)
+
+
+def test_window_close():
+    from outreach.schedule import window_close
+
+    wed_10 = utc(2026, 12, 2, 15, 0)  # Wed 10:00 EST
+    assert window_close(wed_10, NY, WEEKDAYS) == utc(2026, 12, 2, 22, 0)
+    assert window_close(utc(2026, 12, 5, 15, 0), NY, WEEKDAYS) is None  # Saturday
+    assert window_close(wed_10, NY, None) is None

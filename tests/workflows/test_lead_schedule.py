@@ -165,3 +165,29 @@ async def test_daily_cap_of_two_spreads_five_leads_over_three_days(ts_env, setti
     # Deferred sends go out when the next day's window opens, never at midnight.
     assert all(s.scheduled_at.astimezone(NY).hour == 9 for s in later)
     assert len(smtp.messages) == 5
+
+
+async def test_leads_held_by_the_cap_spread_out_after_midnight(ts_env, settings, db, smtp):
+    """No sending window: leads deferred by a spent daily cap do not all wake at 00:00; they
+    spread over the jitter (10 minutes here)."""
+    st = settings_for(settings, smtp, send_jitter_seconds=600)
+    ws = await make_workspace(db)
+    camp = await make_campaign(
+        db, ws.id, [("email", "P0D", "Hi", "one")], timezone="UTC", daily_cap=1
+    )
+    leads = [await make_lead(db, camp) for _ in range(4)]
+    async with running_worker(ts_env.client, st, db):
+        handles = [await start_lead(ts_env.client, st, db, lead) for lead in leads]
+        for h in handles:
+            assert await h.result() == "completed"
+    sends = sorted(
+        [s for lead in leads for s in await sends_of(db, lead.id)], key=lambda s: s.scheduled_at
+    )
+    later = sends[1:]
+    assert len({s.scheduled_at.date() for s in sends}) == 4  # one a day
+    offsets = [
+        (s.scheduled_at - s.scheduled_at.replace(hour=0, minute=0, second=0, microsecond=0))
+        for s in later
+    ]
+    assert all(timedelta(0) <= o <= timedelta(seconds=605) for o in offsets), offsets
+    assert any(o > timedelta(seconds=5) for o in offsets), offsets
