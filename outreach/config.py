@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # Seconds of random spread added when many leads wake at the same window opening.
     send_jitter_seconds: int = 300
 
+    _signing_key: tuple[tuple[str | None, Path], bytes] | None = PrivateAttr(None)
+
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, v: str | None) -> str | None:
@@ -82,7 +84,14 @@ class Settings(BaseSettings):
         return f"{self.task_queue}-webhooks"
 
     def signing_key(self) -> bytes:
-        """The key that signs unsubscribe tokens; created once per data dir."""
+        """The key that signs unsubscribe tokens and cursors; created once per data dir, read
+        once per process (it is on the send path)."""
+        source = (self.secret_key, self.data_dir)
+        if self._signing_key is None or self._signing_key[0] != source:
+            self._signing_key = (source, self._load_signing_key())
+        return self._signing_key[1]
+
+    def _load_signing_key(self) -> bytes:
         if self.secret_key:
             return self.secret_key.encode()
         path = self.data_dir / "secret_key"
