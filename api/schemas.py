@@ -272,10 +272,6 @@ class LeadDetailOut(LeadOut):
     replies: list[ReplyOut]
 
 
-class LeadCreated(LeadOut):
-    pass
-
-
 class TouchOut(Out):
     id: str
     lead_id: str

@@ -134,16 +134,6 @@ class HoldSignal:
     reply_id: str | None = None
 
 
-@dataclass
-class Progress:
-    status: str
-    current_step: int
-    next_step: int | None
-    steps_total: int
-    next_send_at: datetime | None
-    waiting_for: str | None
-
-
 WEBHOOK_DELIVERY_WORKFLOW = "WebhookDeliveryWorkflow"
 
 

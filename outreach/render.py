@@ -8,18 +8,6 @@ from typing import Any
 
 _VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(?:\|([^{}]*))?\}\}")
 _BRACES = re.compile(r"\{\{|\}\}")
-STANDARD_VARIABLES = (
-    "firstName",
-    "lastName",
-    "fullName",
-    "company",
-    "role",
-    "email",
-    "linkedinUrl",
-    "fromName",
-    "fromEmail",
-    "unsubscribeUrl",
-)
 
 
 def check_template(text: str) -> None:

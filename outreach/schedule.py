@@ -117,10 +117,6 @@ def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
-def in_window(instant: datetime, tz_name: str, window: SendWindow | None) -> bool:
-    return next_send_time(instant, tz_name, window) == instant
-
-
 def next_send_time(earliest: datetime, tz_name: str, window: SendWindow | None) -> datetime:
     """The first instant at or after `earliest` inside the sending window."""
     earliest = earliest.astimezone(UTC)

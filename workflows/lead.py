@@ -16,6 +16,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
+from workflows.policies import DB_RETRY, DB_TIMEOUT
+
 with workflow.unsafe.imports_passed_through():
     from outreach import schedule
     from outreach import search_attributes as sa
@@ -49,14 +51,6 @@ SEND_RETRY = RetryPolicy(
     maximum_attempts=8,
     non_retryable_error_types=["SmtpPermanent"],
 )
-# Database activities: transient errors (a locked SQLite file, a failover) only.
-DB_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=30,
-)
-DB_TIMEOUT = timedelta(seconds=30)
 CAMPAIGN_RECHECK = timedelta(hours=6)  # a paused campaign is re-read at least this often
 OVERDUE_TOLERANCE = timedelta(seconds=60)
 

@@ -15,6 +15,8 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
+from workflows.policies import DB_RETRY, DB_TIMEOUT
+
 with workflow.unsafe.imports_passed_through():
     from outreach.inbound.contracts import (
         INBOUND_REPLY_WORKFLOW,
@@ -24,14 +26,6 @@ with workflow.unsafe.imports_passed_through():
     )
     from outreach.inbound.effects import effect_for
 
-# Database work: transient failures only (a locked SQLite file, a failover).
-DB_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=20,
-)
-DB_TIMEOUT = timedelta(seconds=30)
 # The classifier may call a model over HTTP (its own request timeout is 15 s by default,
 # and it falls back to the rules on any failure); a few tries cover a dying worker.
 CLASSIFY_RETRY = RetryPolicy(

@@ -17,6 +17,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
+from workflows.policies import DB_RETRY, DB_TIMEOUT
+
 with workflow.unsafe.imports_passed_through():
     from outreach import search_attributes as sa
     from outreach.contracts import WEBHOOK_DELIVERY_WORKFLOW, DeliveryInput
@@ -41,13 +43,6 @@ ATTEMPT_RETRY = RetryPolicy(
     maximum_attempts=3,
 )
 ATTEMPT_TIMEOUT = timedelta(seconds=ATTEMPT_TIMEOUT_SECONDS + 20)
-RECORD_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=30,
-)
-RECORD_TIMEOUT = timedelta(seconds=30)
 WEBHOOKS_QUEUE_SUFFIX = "-webhooks"
 
 
@@ -78,8 +73,8 @@ class WebhookDeliveryWorkflow:
                     "record_webhook_attempt",
                     args=[request, result],
                     task_queue=self._queue(),
-                    start_to_close_timeout=RECORD_TIMEOUT,
-                    retry_policy=RECORD_RETRY,
+                    start_to_close_timeout=DB_TIMEOUT,
+                    retry_policy=DB_RETRY,
                 )
             self._show(status)
             if delay is None:
