@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install dev test lint format eval bench-leads bench-webhooks clean
+.PHONY: install dev test lint format eval bench-leads bench-webhooks record-histories clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ bench-leads: install
 
 bench-webhooks: install
 	$(PY) bench/webhooks.py
+
+# Record workflow histories for the replay tests: make record-histories RELEASE=v0.2.0 [ONLY=a,b]
+record-histories: install
+	@test -n "$(RELEASE)" || (echo "usage: make record-histories RELEASE=vX.Y.Z [ONLY=scenario,...]" >&2; exit 2)
+	OUTREACH_HISTORY_RELEASE=$(RELEASE) OUTREACH_HISTORY_ONLY=$(ONLY) \
+		$(VENV)/bin/pytest tests/replay/record_histories.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .ruff_cache

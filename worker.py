@@ -28,16 +28,32 @@ from outreach.temporal import connect, register_search_attributes
 log = logging.getLogger("outreach.worker")
 
 
+def main_queue_workflows() -> list[type]:
+    """The workflows of the main task queue (the webhooks queue has its own)."""
+    from workflows.campaign import CampaignSyncWorkflow
+    from workflows.lead import LeadWorkflow
+    from workflows.mailbox import MailboxSyncWorkflow
+    from workflows.reply import InboundReplyWorkflow
+
+    return [LeadWorkflow, CampaignSyncWorkflow, InboundReplyWorkflow, MailboxSyncWorkflow]
+
+
+def webhook_queue_workflows() -> list[type]:
+    from workflows.webhook_delivery import WebhookDeliveryWorkflow
+
+    return [WebhookDeliveryWorkflow]
+
+
+def all_workflows() -> list[type]:
+    """Every workflow type the engine runs (the replay tests replay them all)."""
+    return main_queue_workflows() + webhook_queue_workflows()
+
+
 def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[Worker]:
     from activities.email import EmailActivities
     from activities.leads import LeadActivities
     from activities.replies import ReplyActivities
     from activities.webhooks import WebhookActivities
-    from workflows.campaign import CampaignSyncWorkflow
-    from workflows.lead import LeadWorkflow
-    from workflows.mailbox import MailboxSyncWorkflow
-    from workflows.reply import InboundReplyWorkflow
-    from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
     leads = LeadActivities(db, settings, client)
     email = EmailActivities(db, settings, client)
@@ -51,12 +67,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
         Worker(
             client,
             task_queue=settings.task_queue,
-            workflows=[
-                LeadWorkflow,
-                CampaignSyncWorkflow,
-                InboundReplyWorkflow,
-                MailboxSyncWorkflow,
-            ],
+            workflows=main_queue_workflows(),
             activities=[
                 leads.load_plan,
                 leads.publish,
@@ -80,7 +91,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
         Worker(
             client,
             task_queue=settings.webhook_task_queue,
-            workflows=[WebhookDeliveryWorkflow],
+            workflows=webhook_queue_workflows(),
             activities=[webhooks.deliver, webhooks.record],
             workflow_runner=workflow_runner(),
         ),

@@ -1,0 +1,651 @@
+"""Record workflow histories from the code as it is now, for the replay tests.
+
+    make record-histories RELEASE=v0.2.0            # every scenario
+    make record-histories RELEASE=v0.2.0 ONLY=lead_cap_deferral
+
+Each scenario runs the real worker (every workflow and activity), a real SMTP server and
+the database on its own time-skipping Temporal server, drives a lead (or a delivery, a
+reply, a mailbox sync) down one path, and writes every run of every workflow it started
+to `tests/replay/histories/<release>/<scenario>.<workflow type>.<n>.json`. Runs still
+waiting (a lead between steps, a delivery between attempts) are written as they stand:
+those are the histories a deploy meets in flight.
+
+Histories are recorded once per release and never rewritten: `test_replay.py` replays
+every file against the workflows as they are at each commit. When a change adds a path
+through a workflow, add a scenario here and record it into the next release's folder.
+This file is run on purpose (its name keeps it out of the normal suite).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
+
+from outreach.config import Settings
+from outreach.contracts import (
+    CAMPAIGN_SYNC_WORKFLOW,
+    LEAD_UPDATE_SEND_NEXT,
+    HoldSignal,
+    LeadSignal,
+    ReplySignal,
+    TouchSent,
+)
+from outreach.db import Database
+from outreach.events import publish_events
+from outreach.inbound.contracts import MAILBOX_SYNC_WORKFLOW
+from outreach.models import Campaign, ChannelTouch, Lead, Mailbox, Send, utcnow
+from tests.conftest import _TS_STARTS, settings_for, start_time_skipping
+from tests.helpers import (
+    WEEKDAYS,
+    SmtpRecorder,
+    advance_to,
+    eventually,
+    free_port,
+    make_campaign,
+    make_key,
+    make_lead,
+    make_workspace,
+    reload,
+    running_worker,
+    sends_of,
+    start_lead,
+)
+
+HERE = Path(__file__).resolve().parent
+RELEASE = os.environ.get("OUTREACH_HISTORY_RELEASE", "unreleased")
+ONLY = {x for x in os.environ.get("OUTREACH_HISTORY_ONLY", "").split(",") if x}
+OUT = HERE / "histories" / RELEASE
+
+THREE = [
+    ("email", "P0D", "Hello {{firstName|there}}", "Hi {{firstName|there}}, one."),
+    ("email", "P2D", None, "Two."),
+    ("email", "P3D", None, "Three."),
+]
+WITH_TOUCH = [
+    ("email", "P0D", "Hello {{firstName|there}}", "Hi {{firstName|there}}, one."),
+    ("email", "P2D", None, "Two."),
+    ("linkedin", "P1D", None, "Hi {{firstName}}, sent you a note."),
+]
+
+
+# -- recording -------------------------------------------------------------------------------
+
+
+async def _settled(client: Client, workflow_id: str, run_id: str | None = None) -> None:
+    """Wait until the run has no workflow task or activity in flight (or has closed)."""
+    handle = client.get_workflow_handle(workflow_id, run_id=run_id)
+
+    async def idle() -> bool:
+        desc = await handle.describe()
+        if desc.status != WorkflowExecutionStatus.RUNNING:
+            return True
+        raw = desc.raw_description
+        return not raw.pending_activities and not raw.HasField("pending_workflow_task")
+
+    await eventually(idle, within=30, every=0.05)
+
+
+async def _runs(client: Client, workflow_id: str) -> list[tuple[str, Any]]:
+    """(run id, history) of the latest run and of each run it continued from, oldest first."""
+    out: list[tuple[str, Any]] = []
+    run_id: str | None = (await client.get_workflow_handle(workflow_id).describe()).run_id
+    while run_id:
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+        out.append((run_id, history))
+        first = history.events[0]
+        attrs = first.workflow_execution_started_event_attributes
+        assert first.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
+        run_id = attrs.continued_execution_run_id or None
+    return list(reversed(out))
+
+
+class Recorder:
+    def __init__(self, name: str, client: Client) -> None:
+        self.name, self.client = name, client
+        self.saved: dict[str, Path] = {}  # run id -> file
+        self.count: dict[str, int] = {}
+
+    async def snapshot(self, workflow_id: str) -> None:
+        """Write the runs of this workflow id as they stand (call it before a later run
+        with the same id replaces the latest)."""
+        await _settled(self.client, workflow_id)
+        for run_id, history in await _runs(self.client, workflow_id):
+            events = history.events
+            closed = events[-1].event_type in _CLOSING
+            path = self.saved.get(run_id)
+            if path is not None and json.loads(path.read_text())["closed"]:
+                continue
+            kind = events[0].workflow_execution_started_event_attributes.workflow_type.name
+            if path is None:
+                n = self.count[kind] = self.count.get(kind, 0) + 1
+                path = OUT / f"{self.name}.{kind}.{n}.json"
+            record = {
+                "scenario": self.name,
+                "workflowType": kind,
+                "workflowId": workflow_id,
+                "runId": run_id,
+                "closed": closed,
+                "events": len(events),
+                "history": json.loads(history.to_json()),
+            }
+            OUT.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+            self.saved[run_id] = path
+
+    async def all_started(self) -> None:
+        for workflow_id in sorted(_TS_STARTS.ids):
+            await self.snapshot(workflow_id)
+
+
+_CLOSING = {
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+}
+
+
+# -- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await start_time_skipping()
+    yield env
+    await env.shutdown()
+
+
+Scenario = Callable[["Run"], Awaitable[None]]
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(fn: Scenario) -> Scenario:
+    SCENARIOS[fn.__name__] = fn
+    return fn
+
+
+class Run:
+    """What a scenario works with."""
+
+    def __init__(
+        self,
+        env: WorkflowEnvironment,
+        st: Settings,
+        db: Database,
+        smtp: SmtpRecorder,
+        rec: Recorder,
+    ) -> None:
+        self.env, self.client, self.st, self.db, self.smtp, self.rec = (
+            env,
+            env.client,
+            st,
+            db,
+            smtp,
+            rec,
+        )
+
+    async def lead(self, steps: list | None = None, **campaign_kw: Any) -> tuple[Lead, Any]:
+        ws = await make_workspace(self.db)
+        camp = await make_campaign(self.db, ws.id, steps or THREE, **campaign_kw)
+        lead = await make_lead(self.db, camp)
+        handle = await start_lead(self.client, self.st, self.db, lead)
+        return lead, handle
+
+    async def sent(self, lead_id: str, count: int) -> None:
+        async def enough() -> bool:
+            sends = await sends_of(self.db, lead_id)
+            return len([s for s in sends if s.status == "sent"]) >= count
+
+        await eventually(enough, within=30)
+
+    async def result(self, handle: Any) -> Any:
+        """The result of a workflow this handle did not start, skipping timers meanwhile."""
+        async with self.env.time_skipping_unlocked():
+            return await handle.result()
+
+    async def status(self, lead_id: str, *statuses: str) -> None:
+        async def reached() -> bool:
+            return (await reload(self.db, Lead, lead_id)).status in statuses
+
+        await eventually(reached, within=30)
+
+
+# -- lead scenarios --------------------------------------------------------------------------
+
+
+@scenario
+async def lead_completed_3_steps(r: Run) -> None:
+    """Email, threaded follow-up, then a LinkedIn touch the founder marks sent."""
+    lead, handle = await r.lead(WITH_TOUCH)
+
+    async def touch() -> ChannelTouch | None:
+        async with r.db.session() as s:
+            from sqlmodel import select
+
+            return (
+                await s.exec(select(ChannelTouch).where(ChannelTouch.lead_id == lead.id))
+            ).first()
+
+    assert await handle.result() == "completed"
+    row = await eventually(touch)
+    await r.rec.snapshot(handle.id)
+    # Marking the touch sent after the sequence ended: a short signal-only run.
+    from outreach.leads import signal_lead
+
+    await signal_lead(
+        r.client,
+        r.st,
+        await reload(r.db, Lead, lead.id),
+        LeadSignal.TOUCH_SENT,
+        TouchSent(lead_id=lead.id, touch_id=row.id, at=utcnow()),
+    )
+    await r.client.get_workflow_handle(handle.id).result()
+
+
+@scenario
+async def lead_touch_marked_sent_while_running(r: Run) -> None:
+    steps = [
+        ("linkedin", "P0D", None, "Hi {{firstName}}."),
+        ("email", "P2D", "Hello", "One."),
+    ]
+    lead, handle = await r.lead(steps)
+
+    async def touch() -> ChannelTouch | None:
+        async with r.db.session() as s:
+            from sqlmodel import select
+
+            return (
+                await s.exec(select(ChannelTouch).where(ChannelTouch.lead_id == lead.id))
+            ).first()
+
+    row = await eventually(touch)
+    await handle.signal(
+        LeadSignal.TOUCH_SENT, TouchSent(lead_id=lead.id, touch_id=row.id, at=utcnow())
+    )
+    assert await handle.result() == "completed"
+
+
+@scenario
+async def lead_paused_and_resumed(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    await handle.signal(LeadSignal.PAUSE)
+    await r.status(lead.id, "paused")
+    await r.env.sleep(timedelta(days=6))
+    await handle.signal(LeadSignal.RESUME)
+    assert await handle.result() == "completed"
+
+
+@scenario
+async def lead_paused_in_flight(r: Run) -> None:
+    """Left paused: the history a deploy meets for a lead an operator paused."""
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    await handle.signal(LeadSignal.PAUSE)
+    await r.status(lead.id, "paused")
+
+
+@scenario
+async def lead_waiting_for_step_2(r: Run) -> None:
+    """Left waiting on its timer between steps."""
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+
+
+@scenario
+async def lead_replied_mid_sequence(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    await handle.signal(LeadSignal.REPLY, ReplySignal(reply_id="reply_rec1", label="interested"))
+    assert await handle.result() == "replied"
+
+
+@scenario
+async def lead_unsubscribed(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    await handle.signal(LeadSignal.UNSUBSCRIBE, "link")
+    assert await handle.result() == "unsubscribed"
+
+
+@scenario
+async def lead_bounced_by_signal(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    await handle.signal(LeadSignal.BOUNCE, "dsn")
+    assert await handle.result() == "bounced"
+
+
+@scenario
+async def lead_hard_bounce_at_rcpt(r: Run) -> None:
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, THREE)
+    lead = await make_lead(r.db, camp, "nobody@example.com")
+    r.smtp.rcpt_replies["nobody@example.com"] = ["550 5.1.1 No such user"]
+    handle = await start_lead(r.client, r.st, r.db, lead)
+    assert await handle.result() == "bounced"
+
+
+@scenario
+async def lead_stopped(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    await handle.signal(LeadSignal.STOP)
+    assert await handle.result() == "stopped"
+
+
+@scenario
+async def lead_send_next(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    result = await handle.execute_update(LEAD_UPDATE_SEND_NEXT)
+    assert result["outcome"] == "sent"
+    assert await handle.result() == "completed"
+
+
+@scenario
+async def lead_send_next_refused_when_paused(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    await handle.signal(LeadSignal.PAUSE)
+    await r.status(lead.id, "paused")
+    with pytest.raises(Exception):  # noqa: B017 - the update's validator refuses it
+        await handle.execute_update(LEAD_UPDATE_SEND_NEXT)
+    await handle.signal(LeadSignal.STOP)
+    assert await handle.result() == "stopped"
+
+
+@scenario
+async def lead_out_of_office_hold(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    now = await r.env.get_current_time()
+    await handle.signal(
+        LeadSignal.HOLD_UNTIL, HoldSignal(until=now + timedelta(days=10), reply_id="reply_ooo1")
+    )
+    assert await handle.result() == "completed"
+
+
+@scenario
+async def lead_cap_deferral(r: Run) -> None:
+    """A daily cap of 1: the second lead waits for the next day."""
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, [("email", "P0D", "Hi", "One.")], daily_cap=1)
+    first = await make_lead(r.db, camp)
+    second = await make_lead(r.db, camp)
+    h1 = await start_lead(r.client, r.st, r.db, first)
+    await r.sent(first.id, 1)
+    h2 = await start_lead(r.client, r.st, r.db, second)
+    assert await h1.result() == "completed"
+    assert await h2.result() == "completed"
+
+
+@scenario
+async def lead_window_deferral(r: Run) -> None:
+    """Started on a Friday evening in New York: step 1 waits for Monday 09:00."""
+    now = (await r.env.get_current_time()).astimezone(_NY)
+    day = now.date() + timedelta(days=1)
+    while day.weekday() != 4:
+        day += timedelta(days=1)
+    await advance_to(r.env, datetime(day.year, day.month, day.day, 18, 30, tzinfo=_NY))
+    lead, handle = await r.lead(
+        [("email", "P0D", "Hi", "One."), ("email", "PT1H", None, "Two.")],
+        timezone="America/New_York",
+        window=WEEKDAYS,
+    )
+    assert await handle.result() == "completed"
+
+
+@scenario
+async def lead_campaign_paused_and_resumed(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    await _set_campaign(r.db, lead.campaign_id, "paused")
+    await handle.signal(LeadSignal.CAMPAIGN_CHANGED)
+    await r.env.sleep(timedelta(days=1))
+    await _set_campaign(r.db, lead.campaign_id, "active")
+    await handle.signal(LeadSignal.CAMPAIGN_CHANGED)
+    assert await handle.result() == "completed"
+
+
+@scenario
+async def lead_campaign_archived(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    await _set_campaign(r.db, lead.campaign_id, "archived")
+    await handle.signal(LeadSignal.CAMPAIGN_CHANGED)
+    assert await handle.result() == "stopped"
+
+
+@scenario
+async def lead_smtp_failing_then_resumed(r: Run) -> None:
+    """SMTP keeps answering 451: the lead is paused `send_failed`; resumed once it works."""
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, THREE[:2])
+    lead = await make_lead(r.db, camp, "busy@example.com")
+    r.smtp.rcpt_replies["busy@example.com"] = ["451 4.7.1 try again later"]
+    handle = await start_lead(r.client, r.st, r.db, lead)
+    await r.env.sleep(timedelta(hours=2))
+    await r.status(lead.id, "paused")
+    r.smtp.rcpt_replies.clear()
+    await handle.signal(LeadSignal.RESUME)
+    assert await handle.result() == "completed"
+
+
+@scenario
+async def lead_created_suppressed(r: Run) -> None:
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, THREE)
+    lead = await make_lead(r.db, camp, status="unsubscribed", status_reason="suppressed (manual)")
+    handle = await start_lead(r.client, r.st, r.db, lead)
+    assert await handle.result() == "unsubscribed"
+
+
+@scenario
+async def lead_late_reply_after_completion(r: Run) -> None:
+    """A reply after the last step: signal-with-start runs a short signal-only run."""
+    from outreach.leads import signal_lead
+
+    lead, handle = await r.lead([("email", "P0D", "Hi", "One.")])
+    assert await handle.result() == "completed"
+    await r.rec.snapshot(handle.id)
+    await signal_lead(
+        r.client,
+        r.st,
+        await reload(r.db, Lead, lead.id),
+        LeadSignal.REPLY,
+        ReplySignal(reply_id="reply_late1", label="not_interested"),
+    )
+    assert await r.client.get_workflow_handle(handle.id).result() == "replied"
+
+
+@scenario
+async def lead_continue_as_new_chain(r: Run) -> None:
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, THREE)
+    lead = await make_lead(r.db, camp)
+    handle = await start_lead(r.client, r.st, r.db, lead, history_limit=60)
+    await r.sent(lead.id, 1)
+    for _ in range(12):
+        await _signal_latest(r.client, handle.id, LeadSignal.PAUSE)
+        await r.status(lead.id, "paused")
+        await _signal_latest(r.client, handle.id, LeadSignal.RESUME)
+        await r.status(lead.id, "active")
+    assert await r.result(r.client.get_workflow_handle(handle.id)) == "completed"
+
+
+# -- other workflows -------------------------------------------------------------------------
+
+
+@scenario
+async def webhook_delivery_retried_then_delivered(r: Run) -> None:
+    from tests.webhooks.conftest import make_endpoint, make_event
+    from tests.webhooks.receiver import receiving, script
+
+    async with receiving(script(503, 502, 200), clock=r.env.get_current_time) as recv:
+        ws = await make_workspace(r.db)
+        endpoint = await make_endpoint(r.db, ws.id, recv.url + "/hook")
+        event_id = await make_event(r.db, ws.id)
+        assert await publish_events(r.db, r.client, r.st.webhook_task_queue, [event_id]) == 1
+        from outreach.temporal import webhook_workflow_id
+
+        handle = r.client.get_workflow_handle(webhook_workflow_id(event_id, endpoint.id))
+        assert (await r.result(handle))["status"] == "delivered"
+
+
+@scenario
+async def webhook_delivery_failed_after_four(r: Run) -> None:
+    from tests.webhooks.conftest import make_endpoint, make_event
+    from tests.webhooks.receiver import always, receiving
+
+    async with receiving(always(500), clock=r.env.get_current_time) as recv:
+        ws = await make_workspace(r.db)
+        endpoint = await make_endpoint(r.db, ws.id, recv.url + "/hook")
+        event_id = await make_event(r.db, ws.id)
+        assert await publish_events(r.db, r.client, r.st.webhook_task_queue, [event_id]) == 1
+        from outreach.temporal import webhook_workflow_id
+
+        handle = r.client.get_workflow_handle(webhook_workflow_id(event_id, endpoint.id))
+        assert (await r.result(handle))["status"] == "failed"
+
+
+@scenario
+async def webhook_delivery_waiting_for_attempt_2(r: Run) -> None:
+    from tests.webhooks.conftest import make_endpoint, make_event
+    from tests.webhooks.receiver import always, receiving
+
+    async with receiving(always(500), clock=r.env.get_current_time) as recv:
+        ws = await make_workspace(r.db)
+        await make_endpoint(r.db, ws.id, recv.url + "/hook")
+        event_id = await make_event(r.db, ws.id)
+        assert await publish_events(r.db, r.client, r.st.webhook_task_queue, [event_id]) == 1
+        await eventually(lambda: recv.hits)
+
+
+@scenario
+async def inbound_reply_stops_the_lead(r: Run) -> None:
+    """POST /inbound: the reply workflow matches, classifies and applies the label."""
+    from tests.replies.helpers import RFC822, api, auth, message
+
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    send = (await sends_of(r.db, lead.id))[0]
+    key = await make_key(r.db, lead.workspace_id)
+    raw = message(sender=lead.email, body="Sounds good, tell me more.", in_reply_to=send.message_id)
+    async with api(r.st, r.client) as http:
+        answer = await http.post(
+            "/api/v1/outreach/inbound", content=raw, headers={**RFC822, **auth(key)}
+        )
+    assert answer.status_code == 202, answer.text
+    assert await r.client.get_workflow_handle(f"reply-{answer.json()['id']}").result()
+    assert await handle.result() == "replied"
+
+
+@scenario
+async def inbound_dsn_bounces_the_lead(r: Run) -> None:
+    from tests.replies.helpers import RFC822, api, auth, dsn
+
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    send: Send = (await sends_of(r.db, lead.id))[0]
+    key = await make_key(r.db, lead.workspace_id)
+    async with api(r.st, r.client) as http:
+        answer = await http.post(
+            "/api/v1/outreach/inbound", content=dsn(send), headers={**RFC822, **auth(key)}
+        )
+    assert answer.status_code == 202, answer.text
+    assert await r.client.get_workflow_handle(f"reply-{answer.json()['id']}").result() == "bounced"
+    assert await handle.result() == "bounced"
+
+
+@scenario
+async def mailbox_sync_unreachable(r: Run) -> None:
+    ws = await make_workspace(r.db)
+    async with r.db.session() as s:
+        mailbox = Mailbox(
+            id="mbx_" + os.urandom(6).hex(),
+            workspace_id=ws.id,
+            host="127.0.0.1",
+            port=free_port(),
+            security="none",
+            username="u",
+            password="p",
+        )
+        s.add(mailbox)
+        await s.commit()
+    handle = await r.client.start_workflow(
+        MAILBOX_SYNC_WORKFLOW,
+        mailbox.id,
+        id=f"mailbox-sync-{mailbox.id}",
+        task_queue=r.st.task_queue,
+    )
+    await handle.result()
+
+
+@scenario
+async def campaign_sync_signals_leads(r: Run) -> None:
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    sync = await r.client.start_workflow(
+        CAMPAIGN_SYNC_WORKFLOW,
+        lead.campaign_id,
+        id=f"campaign-sync-{lead.campaign_id}",
+        task_queue=r.st.task_queue,
+    )
+    assert await sync.result() == 1
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+from zoneinfo import ZoneInfo  # noqa: E402
+
+_NY = ZoneInfo("America/New_York")
+
+
+async def _set_campaign(db: Database, campaign_id: str, status: str) -> None:
+    async with db.session() as s:
+        camp = await s.get(Campaign, campaign_id)
+        assert camp is not None
+        camp.status = status
+        camp.updated_at = datetime.now(UTC)
+        s.add(camp)
+        await s.commit()
+
+
+async def _signal_latest(client: Client, workflow_id: str, name: str) -> None:
+    import asyncio
+
+    from temporalio.service import RPCError, RPCStatusCode
+
+    for attempt in range(50):
+        try:
+            return await client.get_workflow_handle(workflow_id).signal(name)
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND or attempt == 49:
+                raise
+            await asyncio.sleep(0.02)
+
+
+# -- the recording run -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+async def test_record(name: str, ts_env, settings, db, smtp) -> None:
+    if ONLY and name not in ONLY:
+        pytest.skip("not asked for")
+    st = settings_for(settings, smtp)
+    rec = Recorder(name, ts_env.client)
+    async with running_worker(ts_env.client, st, db):
+        await SCENARIOS[name](Run(ts_env, st, db, smtp, rec))
+        await rec.all_started()
