@@ -72,6 +72,11 @@ ERROR_SCHEMA = {
 }
 
 
+def _too_deep(limit: object = None) -> str:
+    most = f" (at most {limit} levels)" if limit else ""
+    return f"Request body is nested too deeply{most}: send a flat JSON object."
+
+
 _NOT_AN_OBJECT = ("dict_type", "model_attributes_type", "model_type")
 
 
@@ -80,6 +85,8 @@ def _describe_validation(exc: RequestValidationError) -> tuple[str, str]:
     for err in errors:
         if err.get("type") == "json_invalid":
             return "malformed_json", "Request body is not valid JSON."
+        if err.get("type") == "nesting_too_deep":
+            return "nesting_too_deep", _too_deep(err.get("ctx", {}).get("limit"))
     for err in errors:
         if tuple(err.get("loc", ())) != ("body",):
             continue
@@ -137,6 +144,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "error")
+        if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+            # The JSON decoder's own depth guard (FastAPI answers "error parsing the body").
+            return error_response(400, _too_deep(), "nesting_too_deep")
         if exc.status_code == 404:
             message = "Not found: no such endpoint."
         elif exc.status_code == 405:

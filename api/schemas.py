@@ -24,13 +24,30 @@ class Out(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
+def _has_nul(value: Any, max_depth: int = 32) -> bool:
+    """True when a string (key or value) in the JSON holds NUL. Iterative, so any depth is
+    safe to look at; nesting deeper than `max_depth` (no request needs more than a few
+    levels) raises `nesting_too_deep`."""
+    from pydantic_core import PydanticCustomError
+
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict | list):
+            if depth >= max_depth:
+                raise PydanticCustomError(
+                    "nesting_too_deep",
+                    "JSON is nested too deeply (at most {limit} levels of objects and arrays)",
+                    {"limit": max_depth},
+                )
+            if isinstance(item, dict):
+                stack.extend((k, depth + 1) for k in item)
+                stack.extend((v, depth + 1) for v in item.values())
+            else:
+                stack.extend((v, depth + 1) for v in item)
     return False
 
 
@@ -43,6 +60,7 @@ class In(BaseModel):
     @classmethod
     def _reject_nul(cls, data: Any) -> Any:
         # PostgreSQL cannot store NUL in text; refuse it the same way on every database.
+        # Also refuses absurd nesting (checked without recursion).
         if _has_nul(data):
             raise ValueError("text must not contain NUL (\\u0000) characters")
         return data
