@@ -5,6 +5,7 @@ The variable names are part of the operator interface (DESIGN.md): keep them sta
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -94,13 +95,16 @@ class Settings(BaseSettings):
     def _load_signing_key(self) -> bytes:
         if self.secret_key:
             return self.secret_key.encode()
+        from outreach.datadir import private_dir, tighten, write_private
+
         path = self.data_dir / "secret_key"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(secrets.token_urlsafe(48))
-            tmp.chmod(0o600)
+            private_dir(self.data_dir)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.unlink(missing_ok=True)
+            write_private(tmp, secrets.token_urlsafe(48).encode())
             tmp.replace(path)
+        tighten(path)
         return path.read_text().strip().encode()
 
 

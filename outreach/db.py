@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from outreach.config import Settings
+from outreach.datadir import private_dir, private_sqlite
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -30,7 +32,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def _prepare(settings: Settings) -> dict[str, Any]:
     if settings.db_url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
+        database = make_url(settings.db_url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_sqlite(Path(database))  # 0600, with its -wal and -shm
         return {"connect_args": {"timeout": 30}}
     return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
 

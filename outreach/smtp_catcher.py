@@ -1,6 +1,7 @@
 """Built-in SMTP catcher (aiosmtpd): stores every message as a .eml file.
 
-For one-machine use: point the engine at it and read what would have been sent.
+For one-machine use: point the engine at it and read what would have been sent. The
+directory is created 0700 and every message file 0600.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from outreach.datadir import private_dir, tighten, write_private
+
 
 class EmlHandler:
     def __init__(self, directory: str | Path) -> None:
-        self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory = private_dir(Path(directory))
+        for old in self.directory.glob("*.eml"):  # caught before files were private
+            tighten(old)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or envelope.content or b""
@@ -30,7 +34,7 @@ class EmlHandler:
         header = f"X-Catcher-Rcpt-To: {rcpts}\r\nX-Catcher-Received: {time.time():.6f}\r\n"
         name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
         tmp = self.directory / (name + ".tmp")
-        tmp.write_bytes(header.encode() + content)
+        write_private(tmp, header.encode() + content)  # 0600: mail holds personal data
         os.replace(tmp, self.directory / name)
         return "250 Message accepted for delivery"
 
