@@ -6,6 +6,7 @@ events are recorded once (dedupe keys) and published again (publishing is idempo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from temporalio import activity
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.base import Activities
-from outreach.classify import ReplyText, classify_with_provider
+from outreach.classify import Classification, ReplyText, classify_with_provider
 from outreach.contracts import HoldSignal, LeadSignal, ReplySignal
 from outreach.events import record_event
 from outreach.inbound import effects
@@ -45,6 +46,25 @@ from outreach.suppression import suppress
 log = logging.getLogger("outreach.activities.replies")
 
 ORPHAN_AFTER = timedelta(minutes=10)
+
+
+def _classify_blocking(text: ReplyText) -> Classification:
+    # The rules are CPU work on up to 100,000 characters: this runs in a thread, with an
+    # event loop of its own for the optional model call.
+    return asyncio.run(classify_with_provider(text))
+
+
+async def _classify(reply_id: str, text: ReplyText) -> Classification:
+    """The reply's label, computed off the worker's event loop. A reply the classifier
+    fails on (a bug on odd input) is labelled `other` instead of failing its workflow:
+    the lead still stops, and the reason says why."""
+    try:
+        return await asyncio.to_thread(_classify_blocking, text)
+    except Exception as exc:  # noqa: BLE001 - RecursionError and the like, on hostile text
+        log.warning("reply %s: the classifier failed (%s)", reply_id, type(exc).__name__)
+        return Classification(
+            "other", 0.0, [f"classifier failed ({type(exc).__name__}); labelled other"]
+        )
 
 
 class ReplyActivities(Activities):
@@ -112,7 +132,7 @@ class ReplyActivities(Activities):
             )
             labelled = reply.label is not None
         # Outside any database session: a slow model holds no connection.
-        result = None if labelled else await classify_with_provider(text)
+        result = None if labelled else await _classify(reply_id, text)
         async with self.db.session() as s:
             reply = await s.get(Reply, reply_id)
             assert reply is not None

@@ -4,17 +4,26 @@ its workflow (`reply-<replyId>`)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
+from pydantic import Field
 from temporalio.service import RPCError
 
 from api import schemas as s
 from api.deps import Principal, SessionDep, StateDep, require
 from api.docs import scoped
 from api.errors import APIError, bad_request
-from outreach.inbound.message import BODY_CAP, RAW_CAP, MalformedMessage, parse_message
+from outreach.inbound.message import (
+    BODY_CAP,
+    MAX_CONTAINERS,
+    MAX_PARTS,
+    RAW_CAP,
+    MalformedMessage,
+    parse_message,
+)
 from outreach.inbound.store import ingest, start_reply_workflow
 from outreach.scopes import Scope
 
@@ -34,9 +43,14 @@ workspace's sender addresses): ignored. Delivery status reports (`multipart/repo
 report-type=delivery-status`, mailer-daemon bounces) are stored as `kind: bounce` and
 bounce the lead of the original message; they are not replies.
 
+A message whose MIME structure is too deep or too large to parse safely (over
+{MAX_CONTAINERS} nested or multipart parts, over {MAX_PARTS:,} parts) is stored from its
+headers alone: `parseError` says why, the body text is empty, `truncated` is true, and it is
+matched and classified like any other.
+
 **400**: empty body, or not a message. **415**: another Content-Type. **422**: a message
-with neither a sender nor threading headers. **503**: stored but not processed yet; retry
-the same request."""
+with neither a sender nor threading headers, or one not even its headers can be read.
+**503**: stored but not processed yet; retry the same request."""
 
 
 class InboundOut(s.Out):
@@ -45,6 +59,11 @@ class InboundOut(s.Out):
     duplicate: bool
     truncated: bool
     status: str
+    parse_error: str | None = Field(
+        None,
+        description="why only the headers were read (a MIME structure too deep or too large "
+        "to parse); the body text is then empty",
+    )
 
 
 def _docs() -> dict[str, Any]:
@@ -85,7 +104,8 @@ async def receive_inbound(
             "The request body is empty: send one raw RFC 5322 message.", "empty_message"
         )
     try:
-        parsed = parse_message(raw)
+        # Parsing a big or odd message is CPU work: off the event loop.
+        parsed = await asyncio.to_thread(parse_message, raw)
     except MalformedMessage as exc:
         raise APIError(exc.status, exc.code, str(exc)) from exc
 
@@ -99,6 +119,7 @@ async def receive_inbound(
             duplicate=False,
             truncated=parsed.truncated,
             status="ignored",
+            parse_error=parsed.unreadable,
         )
     reply = result.reply
     if not result.created:
@@ -120,6 +141,7 @@ async def receive_inbound(
         duplicate=not result.created,  # type: ignore[arg-type]
         truncated=reply.truncated,
         status=reply.status,
+        parse_error=parsed.unreadable,
     )
 
 

@@ -72,6 +72,10 @@ class MailboxUpdate(s.In):
 
 class MailboxOut(s.Out):
     id: str
+    status: Literal["active", "paused", "error"] = Field(
+        description="paused: disabled; error: the last sync failed (`lastError` says why); "
+        "active otherwise"
+    )
     host: str
     port: int
     security: str
@@ -101,6 +105,7 @@ class SyncTriggered(s.Out):
 def mailbox_out(m: Mailbox) -> MailboxOut:
     return MailboxOut(
         id=m.id,
+        status=mailbox_status(m),
         host=m.host,
         port=m.port,
         security=m.security,
@@ -116,6 +121,12 @@ def mailbox_out(m: Mailbox) -> MailboxOut:
         created_at=m.created_at,
         updated_at=m.updated_at,
     )
+
+
+def mailbox_status(m: Mailbox) -> Literal["active", "paused", "error"]:
+    if not m.enabled:
+        return "paused"
+    return "error" if m.last_error else "active"
 
 
 # -- validation ----------------------------------------------------------------------------
@@ -243,12 +254,13 @@ async def create_mailbox(
 ) -> MailboxOut:
     host = check_host(body.host)
     check_security(body.security, host)
+    port = body.port or DEFAULT_PORTS[body.security]
     now = utcnow()
     mailbox = Mailbox(
         id=new_id("mbx"),
         workspace_id=principal.workspace_id,
         host=host,
-        port=body.port or DEFAULT_PORTS[body.security],
+        port=port,
         security=body.security,
         username=check_text("username", body.username),
         password=check_text("password", body.password),

@@ -60,6 +60,7 @@ class SyncOutcome:
     duplicates: int = 0
     ignored: int = 0  # our own messages
     skipped: int = 0  # not usable as a message (no sender, no threading headers)
+    unreadable: int = 0  # stored from their headers alone (MIME structure over the bounds)
     last_uid: int = 0
     uidvalidity: int | None = None
     more: bool = False  # the run stopped at its cap; more messages are waiting

@@ -3,6 +3,10 @@ the older mailer-daemon bounces: which message bounced, for whom, and how hard. 
 
 A report whose recipients failed (`Action: failed`, or a 5.x.x status) is a hard bounce;
 `delayed` / `relayed` / `delivered` reports are kept but change nothing.
+
+Hostile reports cost bounded work: at most `MAX_PARTS` parts are looked at (without
+recursion), `MAX_BLOCKS` status blocks per report, `TEXT_CAP` characters of any text, and
+no pattern backtracks over the input.
 """
 
 from __future__ import annotations
@@ -23,9 +27,14 @@ _FAILURE_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _DELAY_SUBJECT = re.compile(r"delay|delayed|warning|will retry|verz.gert|retard", re.IGNORECASE)
-_MESSAGE_ID_LINE = re.compile(r"^\s*Message-ID:\s*(<[^<>\s]{1,298}>)", re.IGNORECASE | re.M)
+# Horizontal space only: `^\s*` would rescan every following blank line (quadratic).
+_MESSAGE_ID_LINE = re.compile(r"^[ \t]*Message-ID:[ \t]*(<[^<>\s]{1,298}>)", re.IGNORECASE | re.M)
 _STATUS = re.compile(r"\b([245])\.\d{1,3}\.\d{1,3}\b")
+_REPORT_TYPE = re.compile(r";\s*report-type\s*=\s*\"?([A-Za-z0-9_.-]{1,40})", re.IGNORECASE)
 _FIELD_CAP = 300
+MAX_PARTS = 1_000
+MAX_BLOCKS = 100
+TEXT_CAP = 100_000
 
 
 @dataclass
@@ -52,7 +61,7 @@ class Bounce:
 
 
 def _text(value: object) -> str:
-    text = str(value or "")
+    text = str(value or "")[: _FIELD_CAP * 20]
     text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return re.sub(r"\s+", " ", text.replace("\x00", "")).strip()[:_FIELD_CAP]
 
@@ -71,18 +80,36 @@ def _status_blocks(part: Message) -> list[Message]:
     recipient). The parser gives them as sub-messages; a global (UTF-8) report as text."""
     payload = part.get_payload()
     if isinstance(payload, list):
-        return [p for p in payload if isinstance(p, Message)]
+        return [p for p in payload[:MAX_BLOCKS] if isinstance(p, Message)]
     if isinstance(payload, str):
         text = payload
-        if part.get("Content-Transfer-Encoding", "").lower() in ("base64", "quoted-printable"):
+        if _header(part, "Content-Transfer-Encoding").lower() in ("base64", "quoted-printable"):
             raw = part.get_payload(decode=True)
             text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else text
+        blocks = [b for b in re.split(r"\r?\n[ \t]*\r?\n", text[:TEXT_CAP]) if b.strip()]
         return [
             HeaderParser(policy=compat32).parsestr(block.strip() + "\n")
-            for block in re.split(r"\r?\n\s*\r?\n", text)
-            if block.strip()
+            for block in blocks[:MAX_BLOCKS]
         ]
     return []
+
+
+def _header(msg: Message, name: str) -> str:
+    return str(msg.get(name, "") or "")[:TEXT_CAP]
+
+
+def _parts(msg: Message) -> list[Message]:
+    """The message and its parts, depth first like `Message.walk`, without recursion and
+    at most MAX_PARTS of them."""
+    out: list[Message] = []
+    stack = [msg]
+    while stack and len(out) < MAX_PARTS:
+        part = stack.pop()
+        out.append(part)
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list):
+            stack.extend(reversed([p for p in payload[:MAX_PARTS] if isinstance(p, Message)]))
+    return out
 
 
 def _original_ids(part: Message) -> list[str]:
@@ -96,7 +123,7 @@ def _original_ids(part: Message) -> list[str]:
     elif ctype in ("text/rfc822-headers", "message/global-headers"):
         raw = part.get_payload(decode=True)
         text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(part.get_payload())
-        headers = HeaderParser(policy=compat32).parsestr(text)
+        headers = HeaderParser(policy=compat32).parsestr(text[:TEXT_CAP])
     if headers is None:
         return []
     value = _text(headers.get("Message-ID"))
@@ -117,9 +144,13 @@ def _thread_ids(msg: Message) -> list[str]:
 
 def detect_bounce(msg: Message, from_email: str | None, subject: str, body: str) -> Bounce | None:
     """The bounce this message reports, or None when it is not a delivery report."""
-    is_report = msg.get_content_type() == "multipart/report" and str(
-        msg.get_param("report-type", "") or ""
-    ).lower() in ("delivery-status", "global-delivery-status")
+    # The report type read from a bounded slice (the stdlib's parameter parser is slow on
+    # a huge header).
+    report_type = _REPORT_TYPE.search(_header(msg, "Content-Type")[:2_000])
+    is_report = msg.get_content_type() == "multipart/report" and (
+        report_type is not None
+        and report_type.group(1).lower() in ("delivery-status", "global-delivery-status")
+    )
     from_daemon = _is_daemon(from_email) and (
         (from_email or "").lower().startswith("mailer") or bool(_FAILURE_SUBJECT.search(subject))
     )
@@ -129,7 +160,7 @@ def detect_bounce(msg: Message, from_email: str | None, subject: str, body: str)
     bounce = Bounce(hard=False, report=is_report)
     failed = False
     saw_recipient = False
-    for part in msg.walk():
+    for part in _parts(msg):
         ctype = part.get_content_type()
         if ctype in ("message/delivery-status", "message/global-delivery-status"):
             for block in _status_blocks(part):
@@ -160,13 +191,13 @@ def detect_bounce(msg: Message, from_email: str | None, subject: str, body: str)
                 if mid not in bounce.original_message_ids:
                     bounce.original_message_ids.append(mid)
 
-    for mid in _MESSAGE_ID_LINE.findall(body or "") + _thread_ids(msg):
+    for mid in _MESSAGE_ID_LINE.findall((body or "")[:TEXT_CAP]) + _thread_ids(msg):
         if mid not in bounce.original_message_ids:
             bounce.original_message_ids.append(mid)
     if not saw_recipient:
         # An old-style bounce (or a report without recipient blocks): read the subject.
         failed = not _DELAY_SUBJECT.search(subject)
-        found = _STATUS.search(body or "")
+        found = _STATUS.search((body or "")[:TEXT_CAP])
         bounce.status = found.group(0) if found else None
         bounce.action = "failed" if failed else "delayed"
     bounce.hard = failed

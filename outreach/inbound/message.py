@@ -6,12 +6,22 @@ Everything returned is safe for both databases: no NUL characters, no lone surro
 
 Caps: the first `RAW_CAP` bytes are parsed and kept; the body text is cut at `BODY_CAP`
 characters; `truncated` says when either happened (`raw_size` keeps the true size).
+
+Hostile structure: the stdlib parser recurses once per nesting level (a thousand nested
+multiparts raise RecursionError) and some of its steps grow faster than the input. Before
+it runs, a linear scan bounds what it will meet: at most `MAX_CONTAINERS` multipart/message
+parts, `MAX_PARTS` part delimiters and `CONTENT_TYPE_CAP` characters per Content-Type. A
+message over a bound, or one the parser fails on anyway, is read from its headers alone:
+`unreadable` says why, the body text is empty and `truncated` is set, and it is stored and
+matched like any other (its raw bytes are kept). Header values are decoded from at most
+`DECODE_CAP` characters (RFC 2047 decoding is quadratic in the stdlib).
 """
 
 from __future__ import annotations
 
 import email.utils
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +30,9 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
 
-from outreach.classify import reply_text_from_message
+# Only the body: the classifier's `reply_text_from_message` also decodes every header,
+# uncapped (quadratic on a header of many encoded words); ours are decoded capped, above.
+from outreach.classify.mime import _body_of as body_of_message
 from outreach.emails import normalise_email
 from outreach.inbound.dsn import Bounce, detect_bounce
 
@@ -31,10 +43,26 @@ HEADER_COUNT_CAP = 100
 SUBJECT_CAP = 1_000
 ID_CAP = 298  # column width 300, minus nothing we need: longer ids are hashed or dropped
 THREAD_IDS_CAP = 50
+MAX_CONTAINERS = 100  # multipart/* and message/* parts (bounds the parser's nesting depth)
+MAX_PARTS = 2_000  # lines that could delimit a part ("--" first)
+CONTENT_TYPE_CAP = 8_000  # characters of one Content-Type value (its parameter parser is slow)
+# Empty lines from a delivery-status part on: the parser makes each blank-line separated
+# block of one a sub-message (a million of them take half a minute).
+MAX_STATUS_EMPTY_LINES = 5_000
+DECODE_CAP = 20_000  # characters of one header value decoded
 
 _ID_TOKEN = re.compile(r"<([^<>\s]{1,1000})>")
 _FOLD = re.compile(r"\r?\n[ \t]*")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Where the parser sees a header or a delimiter: at the start or after any line break
+# (it splits lines on CR, LF and CRLF alike).
+_CONTENT_TYPE = re.compile(
+    rb"(?:\A|(?<=[\r\n]))content-type:((?:[^\r\n]|\r\n[ \t]|[\r\n][ \t])*)", re.IGNORECASE
+)
+_DELIMITER = re.compile(rb"(?:\A|(?<=[\r\n]))--")
+_EMPTY_LINE = re.compile(rb"(?:\r\n|\r(?!\n)|\n)(?=[\r\n])")
+
+log = logging.getLogger("outreach.inbound.message")
 
 
 class MalformedMessage(ValueError):
@@ -66,6 +94,8 @@ class ParsedMessage:
     truncated: bool
     bounce: Bounce | None = None
     defects: list[str] = field(default_factory=list)
+    # Why only the headers were read (a structure over the bounds, a parser failure).
+    unreadable: str | None = None
 
 
 # -- text hygiene --------------------------------------------------------------------------
@@ -110,6 +140,7 @@ def decode_words(text: str) -> str:
     """RFC 2047 encoded words -> text; unknown charsets decode as UTF-8 with replacement."""
     if "=?" not in text:
         return text
+    text = text[:DECODE_CAP]
     try:
         parts = decode_header(text)
     except Exception:  # noqa: BLE001 - a broken encoded word stays as written
@@ -167,7 +198,7 @@ def _first_address(raw_value: str | None) -> tuple[str | None, str | None]:
     if not raw_value:
         return None, None
     try:
-        pairs = email.utils.getaddresses([_raw_header(raw_value)])
+        pairs = email.utils.getaddresses([_raw_header(raw_value)[:DECODE_CAP]])
     except Exception:  # noqa: BLE001 - parser bugs on hostile input
         pairs = []
     for name, addr in pairs:
@@ -207,7 +238,7 @@ def _headers(msg: Message) -> dict[str, str]:
 
 def _body(msg: Message) -> str:
     try:
-        text = reply_text_from_message(msg).body
+        text = body_of_message(msg)
     except Exception:  # noqa: BLE001 - a body we cannot read is stored empty, not an error
         text = ""
     if not text.strip():
@@ -218,14 +249,66 @@ def _body(msg: Message) -> str:
     return clean(text)
 
 
+def structure_problem(raw: bytes) -> str | None:
+    """Why the MIME parser should not be run on `raw` (nesting, part count, a monstrous
+    Content-Type), or None. One linear pass; it may over-count (a body line that looks
+    like a header), never under-count what the parser will recurse into."""
+    containers = 0
+    status_part: int | None = None  # where the first delivery-status part starts
+    for found in _CONTENT_TYPE.finditer(raw):
+        value = found.group(1)
+        if len(value) > CONTENT_TYPE_CAP:
+            return f"a Content-Type header is longer than {CONTENT_TYPE_CAP:,} characters"
+        kind = value.lstrip(b" \t\r\n")[:40].lower()
+        if kind.startswith((b"multipart/", b"message/")):
+            containers += 1
+            if containers > MAX_CONTAINERS:
+                return f"more than {MAX_CONTAINERS} nested or multipart MIME parts"
+            if status_part is None and b"delivery-status" in kind:
+                status_part = found.end()
+    for count, _ in enumerate(_DELIMITER.finditer(raw), 1):
+        if count > MAX_PARTS:
+            return f"more than {MAX_PARTS:,} MIME parts"
+    if status_part is not None:
+        for count, _ in enumerate(_EMPTY_LINE.finditer(raw, status_part), 1):
+            if count > MAX_STATUS_EMPTY_LINES:
+                return f"a delivery report with more than {MAX_STATUS_EMPTY_LINES:,} empty lines"
+    return None
+
+
 def parse_message(raw: bytes, *, full_size: int | None = None) -> ParsedMessage:
     """Parse one message. `full_size` is the true size when `raw` is already a prefix of
-    it (an IMAP partial fetch)."""
+    it (an IMAP partial fetch). Raises nothing but `MalformedMessage`, whatever `raw` is."""
     size = max(full_size or 0, len(raw))
     kept = raw[:RAW_CAP]
     if not kept.strip():
         raise MalformedMessage("The message is empty.", "empty_message")
-    msg = BytesParser(policy=compat32).parsebytes(kept)
+    problem = structure_problem(kept)
+    if problem is None:
+        try:
+            return _parse(kept, size, None)
+        except MalformedMessage:
+            raise
+        except Exception as exc:  # noqa: BLE001 - RecursionError, a parser bug on odd input
+            problem = f"the MIME parser failed ({type(exc).__name__})"
+    log.warning("message of %d bytes read from its headers only: %s", size, problem)
+    try:
+        return _parse(kept, size, problem)
+    except MalformedMessage:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        log.warning("message of %d bytes cannot be parsed: %s", size, type(exc).__name__)
+        raise MalformedMessage(
+            f"The message cannot be parsed ({problem}; its headers failed too).",
+            "unparsable_message",
+            422,
+        ) from None
+
+
+def _parse(kept: bytes, size: int, unreadable: str | None) -> ParsedMessage:
+    """The facts of one message; with `unreadable` set, from its header section alone (the
+    parser then never looks into the body)."""
+    msg = BytesParser(policy=compat32).parsebytes(kept, headersonly=unreadable is not None)
     raw_items = list(msg.raw_items())
     if not raw_items:
         raise MalformedMessage(
@@ -247,8 +330,8 @@ def parse_message(raw: bytes, *, full_size: int | None = None) -> ParsedMessage:
     references = message_ids(get("References"))[-THREAD_IDS_CAP:]
     in_reply_to = message_ids(get("In-Reply-To"))
     thread_ids = list(dict.fromkeys(in_reply_to + list(reversed(references))))
-    body = _body(msg)
-    truncated = size > len(kept)
+    body = "" if unreadable else _body(msg)
+    truncated = size > len(kept) or unreadable is not None
     if len(body) > BODY_CAP:
         body, truncated = body[:BODY_CAP], True
 
@@ -290,4 +373,5 @@ def parse_message(raw: bytes, *, full_size: int | None = None) -> ParsedMessage:
         truncated=truncated,
         bounce=bounce,
         defects=[type(d).__name__ for d in msg.defects][:10],
+        unreadable=unreadable,
     )

@@ -10,6 +10,12 @@ Bookkeeping (on the `mailbox` row):
   Unless `sync_existing`, mail that arrived before the mailbox was added (a day's margin,
   IMAP dates have no hours) is never read, in any sync.
 - At most `limit` messages per run (`more` tells the workflow to run again).
+
+No message can stop the sync: parsing runs in a thread and raises nothing but
+`MalformedMessage` (such a message is skipped and counted); a message whose structure is too
+hostile to read is stored from its headers (`unreadable`); one the database refuses is
+skipped and logged. Any other failure is written to `last_error` (in our words, never a
+server's) before it propagates, so a stuck mailbox says so.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlmodel import update
+from temporalio.service import RPCError
 
 from outreach.db import Database
 from outreach.inbound.contracts import SyncOutcome
@@ -67,15 +75,36 @@ async def sync_mailbox(
     except ImapError as exc:
         await _finish(db, mailbox_id, str(exc))
         return SyncOutcome("error", error=str(exc))
+    out = SyncOutcome("ok", uidvalidity=folder.uidvalidity, last_uid=mailbox.last_uid)
     try:
-        outcome = await _sync(db, mailbox, folder, on_stored, limit, batch, heartbeat)
+        await _sync(db, mailbox, folder, on_stored, limit, batch, heartbeat, out)
     except ImapError as exc:
         await _finish(db, mailbox_id, str(exc))
         return SyncOutcome("error", error=str(exc), uidvalidity=folder.uidvalidity)
+    except Exception as exc:
+        # Database trouble or a bug: the activity is retried, and the mailbox says it is
+        # stuck meanwhile (the exception's own text may hold anything: not shown).
+        error = (
+            f"sync failed after UID {out.last_uid}: {_what_failed(exc)}; "
+            "the next sync retries from there"
+        )
+        try:
+            await _finish(db, mailbox_id, error)
+        except Exception:  # noqa: BLE001 - the database itself is away: nothing to write to
+            log.warning("mailbox %s: could not record the failure", mailbox_id)
+        raise
     finally:
         await asyncio.to_thread(folder.close)
     await _finish(db, mailbox_id, None)
-    return outcome
+    return out
+
+
+def _what_failed(exc: BaseException) -> str:
+    if isinstance(exc, RPCError):
+        return "the workflow engine is unreachable"
+    if isinstance(exc, OperationalError | InterfaceError):
+        return "the database is unreachable"
+    return f"internal error ({type(exc).__name__})"
 
 
 async def _sync(
@@ -86,8 +115,8 @@ async def _sync(
     limit: int,
     batch: int,
     heartbeat: Callable[[int], None] | None,
-) -> SyncOutcome:
-    out = SyncOutcome("ok", uidvalidity=folder.uidvalidity)
+    out: SyncOutcome,
+) -> None:
     last_uid = mailbox.last_uid
     if mailbox.uidvalidity != folder.uidvalidity:
         if mailbox.uidvalidity is None and not mailbox.sync_existing:
@@ -115,36 +144,57 @@ async def _sync(
             if uid in fetched:  # else expunged since the search
                 await _ingest_one(db, mailbox, fetched[uid], on_stored, out)
             await _save_position(db, mailbox.id, folder.uidvalidity, uid)
-            last_uid = uid
+            last_uid = out.last_uid = uid
             if heartbeat is not None:
                 heartbeat(uid)
     out.last_uid = last_uid
-    return out
 
 
 async def _ingest_one(
     db: Database, mailbox: Mailbox, fetched: Fetched, on_stored: OnStored, out: SyncOutcome
 ) -> None:
     try:
-        parsed = parse_message(fetched.raw, full_size=fetched.size)
+        # CPU-bound on big or odd messages: off the worker's event loop.
+        parsed = await asyncio.to_thread(parse_message, fetched.raw, full_size=fetched.size)
     except MalformedMessage as exc:
         log.info("mailbox %s: UID %s skipped: %s", mailbox.id, fetched.uid, exc)
         out.skipped += 1
         return
+    if parsed.unreadable:
+        log.warning(
+            "mailbox %s: UID %s stored from its headers only: %s",
+            mailbox.id,
+            fetched.uid,
+            parsed.unreadable,
+        )
+        out.unreadable += 1
     now = utcnow()
     arrived = fetched.internaldate
     if arrived is None or arrived > now + timedelta(days=1):
         arrived = now
-    async with db.session() as s:
-        result = await ingest(
-            s,
-            mailbox.workspace_id,
-            parsed,
-            source="imap",
-            mailbox_id=mailbox.id,
-            received_at=arrived,
+    try:
+        async with db.session() as s:
+            result = await ingest(
+                s,
+                mailbox.workspace_id,
+                parsed,
+                source="imap",
+                mailbox_id=mailbox.id,
+                received_at=arrived,
+            )
+            await s.commit()
+    except DataError as exc:
+        # The database refuses a value of this message: it never will take it, so it is
+        # skipped rather than retried forever (the reason only: no message content).
+        reason = str(getattr(exc, "orig", None) or type(exc).__name__).splitlines()[0][:200]
+        log.warning(
+            "mailbox %s: UID %s skipped, refused by the database: %s",
+            mailbox.id,
+            fetched.uid,
+            reason,
         )
-        await s.commit()
+        out.skipped += 1
+        return
     if result.reply is None:
         out.ignored += 1
         return
