@@ -1,6 +1,11 @@
 """IMAP mailboxes polled for replies: `/mailboxes`. The password is write-only (never
 returned; `hasPassword` says one is set). Each mailbox has a Temporal schedule
-(`mailbox-<mailboxId>`) that syncs it every minute; disabling a mailbox pauses it."""
+(`mailbox-<mailboxId>`) that syncs it every minute; disabling a mailbox pauses it.
+
+The host goes through the SSRF guard (`outreach.netguard`) when it is saved and again at
+every sync: loopback, private, link-local, metadata and other non-public addresses are
+refused (422 `mailbox_host_refused`), except loopback and private ones when
+OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS allows them (dev, tests)."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from api.deps import Principal, SessionDep, StateDep, require
 from api.docs import scoped
 from api.errors import APIError, not_found, unprocessable
 from api.pagination import Page, page_params
+from outreach import netguard
 from outreach.ids import new_id
 from outreach.inbound.schedules import (
     create_mailbox_schedule,
@@ -178,6 +184,19 @@ def check_security(security: str, host: str) -> None:
         )
 
 
+async def check_reachable(state: StateDep, host: str, port: int) -> None:
+    """The host as the sync will see it: every address it is or resolves to must pass the
+    SSRF guard. (Checked again at every connection.)"""
+    try:
+        await netguard.checked_addresses(
+            host, port, allow_private=state.settings.webhook_allow_private_targets
+        )
+    except netguard.TargetRefused as exc:
+        raise unprocessable(f"host refused: {exc}.", "mailbox_host_refused") from exc
+    except netguard.Unresolvable as exc:
+        raise unprocessable(f"host: {exc}.", "mailbox_host_unresolvable") from exc
+
+
 async def _duplicate(session: SessionDep, m: Mailbox) -> bool:
     found = (
         await session.exec(
@@ -255,6 +274,7 @@ async def create_mailbox(
     host = check_host(body.host)
     check_security(body.security, host)
     port = body.port or DEFAULT_PORTS[body.security]
+    await check_reachable(state, host, port)
     now = utcnow()
     mailbox = Mailbox(
         id=new_id("mbx"),
@@ -315,6 +335,10 @@ async def update_mailbox(
         if name in changes:
             changes[name] = check_text(name, changes[name])
     check_security(changes.get("security", mailbox.security), changes.get("host", mailbox.host))
+    if "host" in changes or "port" in changes:
+        await check_reachable(
+            state, changes.get("host", mailbox.host), changes.get("port", mailbox.port)
+        )
     moved = any(k in changes and changes[k] != getattr(mailbox, k) for k in LOCATION_FIELDS)
     for name, value in changes.items():
         setattr(mailbox, name, value)

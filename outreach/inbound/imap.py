@@ -1,15 +1,24 @@
 """A small blocking IMAP client (stdlib imaplib) for mailbox sync. `sync.py` runs each call
 in a thread, so the worker's event loop never blocks.
 
-The folder is opened read-only (EXAMINE) and bodies are fetched with BODY.PEEK: syncing
-never marks the founder's mail as read. Each fetch takes at most `cap` bytes of a message.
-Errors come out as `ImapError` with a message fit to show (never the password).
+The connection goes to an address the SSRF guard (`outreach.netguard`) has just checked,
+never to a second resolution of the name; TLS (implicit or STARTTLS) still verifies the
+certificate against the host name. The folder is opened read-only (EXAMINE) and bodies are
+fetched with BODY.PEEK: syncing never marks the founder's mail as read. Each fetch takes at
+most `cap` bytes of a message.
+
+Errors come out as `ImapError` with a message in our own words: what failed ("connection
+refused", "TLS handshake failed", "login refused"...), never the server's greeting or
+answers (a host pointed at another service would otherwise echo its banner), never the
+password.
 """
 
 from __future__ import annotations
 
+import errno
 import imaplib
 import re
+import socket
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -119,12 +128,90 @@ def parse_fetch(data: list) -> list[Fetched]:
     return sorted(out, key=lambda f: f.uid)
 
 
-def _reason(exc: BaseException | bytes | str) -> str:
-    if isinstance(exc, bytes):
-        text = exc.decode("utf-8", "replace")
-    else:
-        text = str(exc) or type(exc).__name__
-    return re.sub(r"\s+", " ", text.replace("\x00", ""))[:300]
+# RFC 5530 response codes: fixed tokens, safe to show (the text around them is not).
+_RESPONSE_CODES = frozenset(
+    {
+        "UNAVAILABLE",
+        "AUTHENTICATIONFAILED",
+        "AUTHORIZATIONFAILED",
+        "EXPIRED",
+        "PRIVACYREQUIRED",
+        "CONTACTADMIN",
+        "NOPERM",
+        "INUSE",
+        "EXPUNGEISSUED",
+        "CORRUPTION",
+        "SERVERBUG",
+        "CLIENTBUG",
+        "CANNOT",
+        "LIMIT",
+        "OVERQUOTA",
+        "ALREADYEXISTS",
+        "NONEXISTENT",
+    }
+)
+_CODE = re.compile(r"\[([A-Z-]{2,30})[\] ]")
+_CONNECT_ERRORS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    errno.ETIMEDOUT: "connection timed out",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ENETUNREACH: "network unreachable",
+    errno.EADDRNOTAVAIL: "address not available",
+}
+
+
+def _code(data: object) -> str:
+    """The RFC 5530 code of a server answer, as ` (CODE)`, or nothing."""
+    if isinstance(data, list | tuple):
+        data = data[0] if data else b""
+    if isinstance(data, bytes):
+        data = data.decode("ascii", "replace")
+    found = _CODE.search(str(data or "")[:200])
+    return f" ({found.group(1)})" if found and found.group(1) in _RESPONSE_CODES else ""
+
+
+def _network(exc: BaseException) -> str:
+    """A connection-level failure in our words."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        detail = str(getattr(exc, "verify_message", "") or "").strip()[:120]
+        return "TLS certificate not accepted" + (f" ({detail})" if detail else "")
+    if isinstance(exc, ssl.SSLError):
+        return "TLS handshake failed"
+    if isinstance(exc, TimeoutError):
+        return "connection timed out"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, imaplib.IMAP4.abort):
+        return "the server closed the connection or answered out of turn"
+    if isinstance(exc, OSError) and exc.errno in _CONNECT_ERRORS:
+        return _CONNECT_ERRORS[exc.errno]
+    if isinstance(exc, EOFError | ConnectionError):
+        return "the connection was lost"
+    return "connection failed"
+
+
+def _pinned(base: type[imaplib.IMAP4]) -> type[imaplib.IMAP4]:
+    """`base` connecting to a given address instead of resolving `host` again; `host` stays
+    the name TLS verifies (imaplib wraps with server_hostname=self.host)."""
+
+    class Pinned(base):  # type: ignore[misc, valid-type]
+        def __init__(self, address: str, *args: object, **kwargs: object) -> None:
+            self._address = address
+            super().__init__(*args, **kwargs)
+
+        def _create_socket(self, timeout: float | None) -> socket.socket:
+            sock = socket.create_connection((self._address, self.port), timeout)
+            if isinstance(self, imaplib.IMAP4_SSL):
+                return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+            return sock
+
+    Pinned.__name__ = f"Pinned{base.__name__}"
+    return Pinned
+
+
+PinnedIMAP4 = _pinned(imaplib.IMAP4)
+PinnedIMAP4_SSL = _pinned(imaplib.IMAP4_SSL)
 
 
 # -- the client ----------------------------------------------------------------------------
@@ -139,30 +226,30 @@ class ImapFolder:
         self.uidnext = uidnext
 
     @classmethod
-    def open(cls, config: ImapConfig) -> ImapFolder:
-        stage = "connect"
+    def open(
+        cls, config: ImapConfig, addresses: list[str], ssl_context: ssl.SSLContext | None = None
+    ) -> ImapFolder:
+        """Connect to the first of `addresses` (checked by the guard) that answers, then
+        TLS, login and EXAMINE the folder."""
         conn: imaplib.IMAP4 | None = None
+        stage = "connect"
         try:
-            if config.security == "tls":
-                conn = imaplib.IMAP4_SSL(
-                    config.host,
-                    config.port,
-                    ssl_context=ssl.create_default_context(),
-                    timeout=config.timeout,
-                )
-            else:
-                conn = imaplib.IMAP4(config.host, config.port, timeout=config.timeout)
-                if config.security == "starttls":
-                    stage = "starttls"
-                    conn.starttls(ssl_context=ssl.create_default_context())
+            conn = cls._connect(config, addresses, ssl_context)
+            if config.security == "starttls":
+                stage = "starttls"
+                if "STARTTLS" not in conn.capabilities:
+                    raise ImapError(
+                        "starttls failed: the server does not offer STARTTLS (try security 'tls')"
+                    )
+                conn.starttls(ssl_context=ssl_context or ssl.create_default_context())
             stage = "login"
             conn.login(config.username, config.password)
             stage = "select"
             typ, data = conn.select(encode_mailbox(config.folder), readonly=True)
             if typ != "OK":
                 raise ImapError(
-                    f"folder {config.folder!r} cannot be opened: "
-                    f"{_reason(data[0] if data else typ)}"
+                    f"folder {config.folder!r} cannot be opened{_code(data)} "
+                    "(does it exist, and may this account read it?)"
                 )
             _, validity = conn.response("UIDVALIDITY")
             _, uidnext = conn.response("UIDNEXT")
@@ -176,18 +263,70 @@ class ImapFolder:
         except ImapError:
             cls._drop(conn)
             raise
-        except (imaplib.IMAP4.error, OSError, ValueError, UnicodeError) as exc:
+        except imaplib.IMAP4.abort as exc:
             cls._drop(conn)
-            what = "login failed" if stage == "login" else f"{stage} failed"
-            raise ImapError(f"{what}: {_reason(exc)}") from None
+            raise ImapError(f"{stage} failed: {_network(exc)}") from None
+        except imaplib.IMAP4.error as exc:
+            cls._drop(conn)
+            raise ImapError(cls._refused(stage, exc)) from None
+        except (OSError, EOFError, ValueError, UnicodeError) as exc:
+            cls._drop(conn)
+            what = _network(exc) if isinstance(exc, OSError | EOFError) else "unreadable answer"
+            raise ImapError(f"{stage} failed: {what}") from None
+
+    @staticmethod
+    def _connect(
+        config: ImapConfig, addresses: list[str], ssl_context: ssl.SSLContext | None
+    ) -> imaplib.IMAP4:
+        if not addresses:
+            raise ImapError("connect failed: no address to connect to")
+        failure: BaseException | None = None
+        for address in addresses:
+            try:
+                if config.security == "tls":
+                    return PinnedIMAP4_SSL(
+                        address,
+                        config.host,
+                        config.port,
+                        ssl_context=ssl_context or ssl.create_default_context(),
+                        timeout=config.timeout,
+                    )
+                return PinnedIMAP4(address, config.host, config.port, timeout=config.timeout)
+            except imaplib.IMAP4.error:
+                # Connected, but what answered is no IMAP server (its greeting not shown).
+                raise ImapError(
+                    "connect failed: the server at that address and port did not answer "
+                    "as an IMAP server"
+                ) from None
+            except ssl.SSLError as exc:
+                raise ImapError(f"connect failed: {_network(exc)}") from None
+            except (OSError, EOFError) as exc:
+                failure = exc  # the next address, if any
+        assert failure is not None
+        raise ImapError(f"connect failed: {_network(failure)}") from None
+
+    @staticmethod
+    def _refused(stage: str, exc: imaplib.IMAP4.error) -> str:
+        code = _code(exc.args[0] if exc.args else "")
+        if stage == "login":
+            return (
+                f"login refused{code}: check the user name and password (some providers "
+                "need an app password, or IMAP turned on)"
+            )
+        return f"{stage} refused by the server{code}"
 
     def _uid(self, command: str, *args: str) -> list:
         try:
             typ, data = self.conn.uid(command, *args)
-        except (imaplib.IMAP4.error, OSError) as exc:
-            raise ImapError(f"UID {command} failed: {_reason(exc)}") from None
+        except imaplib.IMAP4.abort as exc:
+            raise ImapError(f"UID {command} failed: {_network(exc)}") from None
+        except imaplib.IMAP4.error as exc:
+            code = _code(exc.args[0] if exc.args else "")
+            raise ImapError(f"UID {command} refused by the server{code}") from None
+        except (OSError, EOFError) as exc:
+            raise ImapError(f"UID {command} failed: {_network(exc)}") from None
         if typ != "OK":
-            raise ImapError(f"UID {command} refused: {_reason(data[0] if data else typ)}")
+            raise ImapError(f"UID {command} refused by the server{_code(data)}")
         return data
 
     def search_after(self, last_uid: int, since: date | None = None) -> list[int]:

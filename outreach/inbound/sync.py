@@ -35,6 +35,7 @@ from outreach.inbound.imap import Fetched, ImapConfig, ImapError, ImapFolder
 from outreach.inbound.message import RAW_CAP, MalformedMessage, clip, parse_message
 from outreach.inbound.store import ingest
 from outreach.models import Mailbox, Reply, utcnow
+from outreach.netguard import TargetRefused, Unresolvable, checked_addresses
 
 log = logging.getLogger("outreach.inbound.sync")
 
@@ -71,10 +72,20 @@ async def sync_mailbox(
     if not mailbox.enabled:
         return SyncOutcome("disabled")
     try:
-        folder = await asyncio.to_thread(ImapFolder.open, imap_config(mailbox))
-    except ImapError as exc:
-        await _finish(db, mailbox_id, str(exc))
-        return SyncOutcome("error", error=str(exc))
+        # The guard again at every connection (DNS may have changed since the mailbox was
+        # saved), and the connection goes to an address it passed.
+        addresses = await checked_addresses(
+            mailbox.host,
+            mailbox.port,
+            allow_private=db.settings.webhook_allow_private_targets,
+        )
+        folder = await asyncio.to_thread(ImapFolder.open, imap_config(mailbox), addresses)
+    except (ImapError, TargetRefused, Unresolvable) as exc:
+        error = str(exc) if isinstance(exc, ImapError) else f"host refused: {exc}"
+        if isinstance(exc, Unresolvable):
+            error = f"connect failed: {exc}"
+        await _finish(db, mailbox_id, error)
+        return SyncOutcome("error", error=error)
     out = SyncOutcome("ok", uidvalidity=folder.uidvalidity, last_uid=mailbox.last_uid)
     try:
         await _sync(db, mailbox, folder, on_stored, limit, batch, heartbeat, out)

@@ -2,6 +2,6 @@
 
 policy     the retry schedule and what a receiver's answer means (workflow-safe)
 signing    secrets, the envelope, `X-PMS-Signature` and the Standard Webhooks headers
-guard      which URLs and addresses may receive deliveries (SSRF protection)
+guard      which URLs may receive deliveries (the address checks are outreach.netguard)
 transport  the HTTP POST: connects only to checked addresses, caps time and body size
 """

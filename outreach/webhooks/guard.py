@@ -1,11 +1,9 @@
 """Which URLs may receive webhooks (SSRF protection).
 
-A webhook URL must be http(s), without credentials, and every address its host resolves to
-must be public. Refused: loopback, private (RFC 1918, CGNAT, IPv6 ULA), link-local,
-multicast, unspecified, reserved/documentation ranges and cloud metadata addresses, also
-when hidden in IPv4-mapped, NAT64 or 6to4 IPv6 forms or behind a DNS name. The check runs
-when an endpoint is saved and again on every connection, and the connection goes to the
-address that was checked (see `transport`), so DNS rebinding cannot slip past it.
+A webhook URL must be http(s), without credentials, with a valid host; every address that
+host is or resolves to must then pass the shared guard (`outreach.netguard`, which IMAP
+hosts go through too): when an endpoint is saved and again on every connection, and the
+connection goes to the address that was checked (see `transport`).
 
 `allow_private` (OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS, dev/test only) admits loopback and
 private addresses; link-local, metadata, multicast and the rest stay refused.
@@ -13,59 +11,39 @@ private addresses; link-local, metadata, multicast and the rest stay refused.
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
 import re
-import socket
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-Resolver = Callable[[str, int], Awaitable[list[str]]]
+from outreach.netguard import (
+    IPAddress,
+    Resolver,
+    TargetRefused,
+    Unresolvable,
+    checked_addresses,
+    literal_ip,
+    refusal,
+    system_resolver,
+)
+
+__all__ = [
+    "MAX_URL_LENGTH",
+    "IPAddress",
+    "InvalidUrl",
+    "Resolver",
+    "Target",
+    "TargetRefused",
+    "Unresolvable",
+    "check_url",
+    "checked_addresses",
+    "literal_ip",
+    "parse_url",
+    "refusal",
+    "system_resolver",
+]
 
 MAX_URL_LENGTH = 2000
-RESOLVE_TIMEOUT_SECONDS = 5.0
 
-_METADATA = frozenset(
-    ipaddress.ip_address(a)
-    for a in (
-        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean...
-        "169.254.170.2",  # AWS ECS task metadata
-        "fd00:ec2::254",  # AWS IPv6
-        "100.100.100.200",  # Alibaba Cloud
-        "168.63.129.16",  # Azure WireServer (a public address, reachable only inside Azure)
-        "192.0.0.192",  # Oracle Cloud
-    )
-)
-_PRIVATE = tuple(
-    ipaddress.ip_network(n)
-    for n in (
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "100.64.0.0/10",
-        "fc00::/7",
-    )
-)
-# Not covered (or not reliably, across Python versions) by `is_global`.
-_NON_PUBLIC = tuple(
-    ipaddress.ip_network(n)
-    for n in (
-        "0.0.0.0/8",
-        "192.0.0.0/24",
-        "192.0.2.0/24",
-        "198.18.0.0/15",
-        "198.51.100.0/24",
-        "203.0.113.0/24",
-        "240.0.0.0/4",
-        "::/96",
-        "100::/64",
-        "2001::/32",
-        "2001:db8::/32",
-    )
-)
-_NAT64 = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48"))
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}\.?$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*"
     r"[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.?$"
@@ -74,14 +52,6 @@ _HOSTNAME = re.compile(
 
 class InvalidUrl(ValueError):
     """The URL is not one a webhook can be delivered to."""
-
-
-class TargetRefused(Exception):
-    """The host is, or resolves to, an address webhooks may not reach."""
-
-
-class Unresolvable(OSError):
-    """The host name did not resolve (now)."""
 
 
 @dataclass(frozen=True)
@@ -121,68 +91,6 @@ def parse_url(url: str) -> Target:
     if port == 0:
         raise InvalidUrl("has an invalid port")
     return Target(scheme, host, port or (443 if scheme == "https" else 80))
-
-
-def literal_ip(host: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
-
-
-def refusal(address: str | IPAddress, allow_private: bool = False) -> str | None:
-    """Why this address may not receive webhooks, or None when it may."""
-    ip = ipaddress.ip_address(address) if isinstance(address, str) else address
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour
-        if embedded is None and any(ip in net for net in _NAT64):
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None:
-            return refusal(embedded, allow_private)
-        ip = ipaddress.IPv6Address(int(ip))  # drop any %scope
-    if ip.is_unspecified:
-        return "unspecified address"
-    if ip.is_loopback:
-        return None if allow_private else "loopback address"
-    if ip in _METADATA:
-        return "cloud metadata address"
-    if ip.is_link_local:
-        return "link-local address"
-    if ip.is_multicast:
-        return "multicast address"
-    if any(ip in net for net in _PRIVATE):
-        return None if allow_private else "private address"
-    if ip.is_reserved or not ip.is_global or any(ip in net for net in _NON_PUBLIC):
-        return "reserved (non-public) address"
-    return None
-
-
-async def system_resolver(host: str, port: int) -> list[str]:
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-async def checked_addresses(
-    host: str, port: int, *, allow_private: bool, resolver: Resolver | None = None
-) -> list[str]:
-    """The addresses of `host`, all of them allowed; else TargetRefused / Unresolvable."""
-    literal = literal_ip(host)
-    if literal is not None:
-        addresses = [str(literal)]
-    else:
-        try:
-            async with asyncio.timeout(RESOLVE_TIMEOUT_SECONDS):
-                addresses = await (resolver or system_resolver)(host, port)
-        except (OSError, TimeoutError) as exc:
-            raise Unresolvable(f"{host} does not resolve ({exc or 'timeout'})") from exc
-        if not addresses:
-            raise Unresolvable(f"{host} does not resolve")
-    for address in addresses:
-        why = refusal(address, allow_private)
-        if why:
-            shown = address if literal is not None else f"{host} resolves to {address}"
-            raise TargetRefused(f"{shown}, a {why}; webhooks only go to public addresses")
-    return addresses
 
 
 async def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None) -> Target:

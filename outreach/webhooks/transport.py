@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 
 import httpcore
 
+from outreach.netguard import Resolver, TargetRefused, Unresolvable, checked_addresses
 from outreach.webhooks import policy
-from outreach.webhooks.guard import Resolver, TargetRefused, Unresolvable, checked_addresses
 from outreach.webhooks.policy import AttemptResult
 
 

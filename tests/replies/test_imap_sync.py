@@ -251,8 +251,9 @@ async def test_login_failure_is_recorded_without_the_password(flow: Flow, doveco
     user, _ = dovecot.add_user()
     mbx = await make_mailbox(flow, dovecot, ws_id, user, "wrong-Secret-123")
     out = await run_sync(flow.client, flow.settings, mbx.id)
-    assert out.status == "error" and "login failed" in (out.error or "")
+    assert out.status == "error" and "login refused" in (out.error or "")
     row = await reload(flow.db, Mailbox, mbx.id)
-    assert row.last_error and "login failed" in row.last_error
+    assert row.last_error and "login refused" in row.last_error
+    assert "Authentication failed" not in row.last_error  # Dovecot's own words are not shown
     assert "wrong-Secret-123" not in row.last_error and row.last_sync_at is not None
     assert row.uidvalidity is None and row.last_uid == 0
