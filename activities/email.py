@@ -1,32 +1,34 @@
 """perform_step: send one email step (or queue one channel touch), exactly once.
 
-The Send row, unique on (lead, step), is the anchor:
-  claimed  -> Message-ID assigned and stored, nothing handed to SMTP yet (safe to resend)
-  sending  -> the SMTP DATA exchange has started (outcome unknown if we die now)
-  sent / bounced / unknown -> final; a retry finds it and does nothing more
-  failed   -> SMTP kept failing (set by the workflow when retries ran out); may be resent
+The Send row, unique on (lead, step), is the anchor (see outreach.sends.status): claimed
+(safe to resend) -> sending (inside the SMTP DATA exchange: unknown if we die now) -> sent,
+bounced or unknown (final: a retry finds it and does nothing more).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select, update
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.base import Activities
 from outreach import mail, schedule
+from outreach.campaigns.status import CampaignStatus, Channel
 from outreach.config import Settings
 from outreach.contracts import StepRequest, StepResult
 from outreach.events import event_ids_for, publish_events, record_event
 from outreach.ids import new_id
+from outreach.leads import status as lead_status
+from outreach.leads.plans import campaign_steps, plan_from
+from outreach.leads.status import LeadStatus, is_terminal
 from outreach.models import (
-    TERMINAL_LEAD_STATUSES,
     Campaign,
     CapCounter,
     ChannelTouch,
@@ -37,10 +39,10 @@ from outreach.models import (
     utcnow,
 )
 from outreach.payloads import lead_payload, send_payload, touch_payload
-from outreach.plans import campaign_steps, plan_from
 from outreach.render import lead_variables, render
 from outreach.security import sign_token
-from outreach.suppression import suppress
+from outreach.sends.status import IN_THREAD, SETTLED, SendStatus, StepOutcome
+from outreach.suppression import SuppressionReason, suppress
 
 log = logging.getLogger("outreach.activities.email")
 
@@ -96,14 +98,27 @@ class _Step:
     events: list[str]
     suppressed: str | None = None  # the suppression list's reason for this address
 
-    def result(self, outcome: str, **kw: object) -> StepResult:
+    def result(
+        self,
+        outcome: StepOutcome,
+        *,
+        send_id: str | None = None,
+        touch_id: str | None = None,
+        retry_at: datetime | None = None,
+        error: str | None = None,
+        completed: bool = False,
+    ) -> StepResult:
         return StepResult(
             outcome,
-            lead_status=self.lead.status,
+            lead_status=LeadStatus(self.lead.status),
             position=self.req.position,
+            send_id=send_id,
+            touch_id=touch_id,
+            retry_at=retry_at,
+            error=error,
+            completed=completed,
             plan=plan_from(self.campaign, self.steps, self.lead),
-            **kw,
-        )  # type: ignore[arg-type]
+        )
 
     def advance(self, emailed: bool = True) -> bool:
         """The lead passed this step; True when it was the last one (lead completed)."""
@@ -112,11 +127,11 @@ class _Step:
         if emailed:
             lead.last_sent_at = now
         lead.updated_at = now
-        if lead.status == "queued":
-            lead.status = "active"
         last = max((x.position for x in self.steps), default=0)
-        if lead.status == "active" and self.req.position >= last:
-            lead.status, lead.finished_at = "completed", now
+        before = lead.status
+        lead.status = lead_status.after_step(lead.status, self.req.position, last)
+        if lead.status == LeadStatus.COMPLETED and before != LeadStatus.COMPLETED:
+            lead.finished_at = now
             return True
         return False
 
@@ -161,7 +176,9 @@ class EmailActivities(Activities):
                 )
             ).first()
             if row is None:
-                return StepResult("lead_inactive", lead_status="stopped", position=req.position)
+                return StepResult(
+                    StepOutcome.LEAD_INACTIVE, lead_status=LeadStatus.STOPPED, position=req.position
+                )
             lead, campaign, send, suppressed = row
             ctx = _Step(
                 s,
@@ -179,17 +196,17 @@ class EmailActivities(Activities):
             step = next((x for x in ctx.steps if x.position == req.position), None)
             if step is None:
                 await self._commit_and_publish(ctx)
-                return ctx.result("no_step")
-            if step.channel != "email":
+                return ctx.result(StepOutcome.NO_STEP)
+            if step.channel != Channel.EMAIL:
                 return await self._queue_touch(ctx, step)
             return await self._send_email(ctx, step)
 
     async def _already_done(self, ctx: _Step) -> StepResult | None:
         """A retry of a step that already ran reports it and sends nothing."""
         send = ctx.send
-        if send is None or send.status not in ("sent", "bounced", "unknown", "sending"):
+        if send is None or (send.status not in SETTLED and send.status != SendStatus.SENDING):
             return None
-        if send.status == "sending":
+        if send.status == SendStatus.SENDING:
             # The previous attempt died inside the DATA exchange: the server may have the
             # message. Never resend; report it.
             return await self._unknown(
@@ -198,26 +215,36 @@ class EmailActivities(Activities):
                 "not resent so the lead never gets two copies",
             )
         key = {
-            "sent": f"send.sent:{send.id}",
-            "bounced": f"lead.bounced:{ctx.lead.id}",
-            "unknown": f"send.failed:{send.id}",
-        }[send.status]
+            SendStatus.SENT: f"send.sent:{send.id}",
+            SendStatus.BOUNCED: f"lead.bounced:{ctx.lead.id}",
+            SendStatus.UNKNOWN: f"send.failed:{send.id}",
+        }[SendStatus(send.status)]
         ctx.events += await event_ids_for(ctx.s, [key])
         await self._commit_and_publish(ctx)
-        return ctx.result(send.status, send_id=send.id, completed=ctx.lead.status == "completed")
+        return ctx.result(
+            StepOutcome(send.status),
+            send_id=send.id,
+            completed=ctx.lead.status == LeadStatus.COMPLETED,
+        )
 
     async def _must_not_send(self, ctx: _Step) -> StepResult | None:
         """Re-check at every wake-up: lead status, campaign status, suppression list."""
         lead, campaign = ctx.lead, ctx.campaign
-        if lead.status in TERMINAL_LEAD_STATUSES:
+        if is_terminal(lead.status):
             await self._commit_and_publish(ctx)
-            return ctx.result("lead_inactive")
-        if campaign.status == "archived" or (campaign.status != "active" and not ctx.req.forced):
+            return ctx.result(StepOutcome.LEAD_INACTIVE)
+        if campaign.status == CampaignStatus.ARCHIVED or (
+            campaign.status != CampaignStatus.ACTIVE and not ctx.req.forced
+        ):
             await self._commit_and_publish(ctx)
-            return ctx.result("campaign_inactive")
+            return ctx.result(StepOutcome.CAMPAIGN_INACTIVE)
         if ctx.suppressed is None:
             return None
-        status = "bounced" if ctx.suppressed == "bounced" else "unsubscribed"
+        status = (
+            LeadStatus.BOUNCED
+            if ctx.suppressed == SuppressionReason.BOUNCED
+            else LeadStatus.UNSUBSCRIBED
+        )
         lead.status, lead.status_reason = status, f"suppressed ({ctx.suppressed})"
         lead.finished_at = lead.updated_at = utcnow()
         ctx.s.add(lead)
@@ -227,7 +254,7 @@ class EmailActivities(Activities):
             f"lead.{status}:{lead.id}",
         )
         await self._commit_and_publish(ctx)
-        return ctx.result("suppressed")
+        return ctx.result(StepOutcome.SUPPRESSED)
 
     async def _send_email(self, ctx: _Step, step: Step) -> StepResult:
         s, req, lead, campaign = ctx.s, ctx.req, ctx.lead, ctx.campaign
@@ -237,7 +264,7 @@ class EmailActivities(Activities):
             cap_day = schedule.local_day(req.scheduled_at, campaign.timezone)
             if not await take_cap_slot(s, campaign.id, cap_day, campaign.daily_cap):
                 spent = ctx.result(
-                    "cap_reached",
+                    StepOutcome.CAP_REACHED,
                     retry_at=schedule.start_of_next_day(req.scheduled_at, campaign.timezone),
                 )
                 await s.rollback()
@@ -266,7 +293,7 @@ class EmailActivities(Activities):
         subject = render(step.subject, variables).strip() or reply_subject(first_subject)
         body = render(step.body, variables)
         send.subject = subject
-        send.status, send.cap_day, send.forced = "claimed", cap_day, req.forced
+        send.status, send.cap_day, send.forced = SendStatus.CLAIMED, cap_day, req.forced
         send.attempts += 1
         send.scheduled_at, send.claimed_at, send.updated_at = req.scheduled_at, now, now
         send.error = None
@@ -296,14 +323,16 @@ class EmailActivities(Activities):
             taken = await s.exec(
                 update(Send)
                 .where(
-                    Send.id == send.id, Send.status == "claimed", Send.attempts == claimed_attempt
+                    Send.id == send.id,
+                    Send.status == SendStatus.CLAIMED,
+                    Send.attempts == claimed_attempt,
                 )
-                .values(status="sending", data_started_at=started)
+                .values(status=SendStatus.SENDING, data_started_at=started)
             )
             await s.commit()
             if taken.rowcount != 1:
                 raise ApplicationError("another attempt holds this send", type="ClaimLost")
-            send.status, send.data_started_at = "sending", started
+            send.status, send.data_started_at = SendStatus.SENDING, started
 
         try:
             await mail.deliver(
@@ -319,7 +348,7 @@ class EmailActivities(Activities):
             return await self._unknown(ctx, str(exc))
         except (mail.SmtpTransient, mail.SmtpPermanent) as exc:
             # The server did not take the message: back to `claimed`, safe to retry.
-            send.status, send.error, send.smtp_code = "claimed", str(exc)[:1000], exc.code
+            send.status, send.error, send.smtp_code = SendStatus.CLAIMED, str(exc)[:1000], exc.code
             send.updated_at = utcnow()
             s.add(send)
             await s.commit()
@@ -335,7 +364,7 @@ class EmailActivities(Activities):
         send, lead = ctx.send, ctx.lead
         assert send is not None
         now = utcnow()
-        send.status, send.sent_at, send.updated_at = "sent", now, now
+        send.status, send.sent_at, send.updated_at = SendStatus.SENT, now, now
         ctx.s.add(send)
         completed = ctx.advance()
         ctx.s.add(lead)
@@ -348,19 +377,20 @@ class EmailActivities(Activities):
         if completed:
             await self._completed_event(ctx)
         await self._commit_and_publish(ctx)
-        return ctx.result("sent", send_id=send.id, completed=completed)
+        return ctx.result(StepOutcome.SENT, send_id=send.id, completed=completed)
 
     async def _bounced(self, ctx: _Step, error: str, code: int) -> StepResult:
         send, lead = ctx.send, ctx.lead
         assert send is not None
         now = utcnow()
-        send.status, send.error, send.smtp_code, send.updated_at = "bounced", error, code, now
+        send.status, send.error, send.smtp_code = SendStatus.BOUNCED, error, code
+        send.updated_at = now
         ctx.s.add(send)
-        if lead.status not in TERMINAL_LEAD_STATUSES or lead.status == "completed":
-            lead.status, lead.status_reason = "bounced", f"hard bounce: {error}"[:200]
+        if lead_status.can_end(lead.status, LeadStatus.BOUNCED):
+            lead.status, lead.status_reason = LeadStatus.BOUNCED, f"hard bounce: {error}"[:200]
             lead.finished_at = lead.updated_at = now
             ctx.s.add(lead)
-        await suppress(ctx.s, lead.workspace_id, lead.email, "bounced", lead.id)
+        await suppress(ctx.s, lead.workspace_id, lead.email, SuppressionReason.BOUNCED, lead.id)
         await ctx.event(
             "send.failed",
             {"send": send_payload(send), "lead": lead_payload(lead), "reason": "hard_bounce"},
@@ -377,12 +407,12 @@ class EmailActivities(Activities):
             f"lead.bounced:{lead.id}",
         )
         await self._commit_and_publish(ctx)
-        return ctx.result("bounced", send_id=send.id, error=error)
+        return ctx.result(StepOutcome.BOUNCED, send_id=send.id, error=error)
 
     async def _unknown(self, ctx: _Step, error: str) -> StepResult:
         send, lead = ctx.send, ctx.lead
         assert send is not None
-        send.status, send.error, send.updated_at = "unknown", error, utcnow()
+        send.status, send.error, send.updated_at = SendStatus.UNKNOWN, error, utcnow()
         ctx.s.add(send)
         await ctx.event(
             "send.failed",
@@ -394,7 +424,7 @@ class EmailActivities(Activities):
         if completed:
             await self._completed_event(ctx)
         await self._commit_and_publish(ctx)
-        return ctx.result("unknown", send_id=send.id, error=error, completed=completed)
+        return ctx.result(StepOutcome.UNKNOWN, send_id=send.id, error=error, completed=completed)
 
     async def _completed_event(self, ctx: _Step) -> None:
         await ctx.event(
@@ -433,7 +463,7 @@ class EmailActivities(Activities):
         if completed:
             await self._completed_event(ctx)
         await self._commit_and_publish(ctx)
-        return ctx.result("touch_queued", touch_id=touch.id, completed=completed)
+        return ctx.result(StepOutcome.TOUCH_QUEUED, touch_id=touch.id, completed=completed)
 
     async def _thread(self, s: AsyncSession, lead_id: str, position: int) -> tuple[str, list[str]]:
         """The subject of the lead's first email and the Message-IDs of the emails before
@@ -446,8 +476,8 @@ class EmailActivities(Activities):
                 .where(
                     Send.lead_id == lead_id,
                     Send.step_position < position,
-                    Send.status.in_(("sent", "unknown")),
-                )  # type: ignore[attr-defined]
+                    col(Send.status).in_(IN_THREAD),
+                )
                 .order_by(Send.step_position)
             )
         ).all()

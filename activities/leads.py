@@ -10,25 +10,33 @@ from temporalio import activity
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.base import Activities
+from outreach.campaigns.status import CampaignStatus
 from outreach.contracts import LeadSignal, LeadTransition, Plan, TouchSent
 from outreach.events import record_event
-from outreach.models import TERMINAL_LEAD_STATUSES, ChannelTouch, Lead, Send, utcnow
+from outreach.leads.plans import load_plan
+from outreach.leads.status import (
+    RESUME,
+    TERMINAL,
+    LeadStatus,
+    can_end,
+    can_pause,
+    resumed,
+)
+from outreach.models import ChannelTouch, Lead, Send, utcnow
 from outreach.payloads import lead_payload, send_payload, touch_payload
-from outreach.plans import load_plan
-from outreach.suppression import suppress
+from outreach.sends.status import RETRIABLE, SendStatus, TouchStatus
+from outreach.suppression import SuppressionReason, suppress
 from outreach.temporal import lead_workflow_id
 
 log = logging.getLogger("outreach.activities.leads")
 
-# Which endings may replace which: a reply or an unsubscribe after the sequence ended is
-# still recorded; nothing replaces an unsubscribe.
-_CAN_END_FROM = {
-    "completed": {"queued", "active", "paused"},
-    "stopped": {"queued", "active", "paused"},
-    "replied": {"queued", "active", "paused", "completed", "stopped"},
-    "bounced": {"queued", "active", "paused", "completed", "stopped"},
-    "unsubscribed": {"queued", "active", "paused", "completed", "stopped", "replied", "bounced"},
-}
+# Endings that fire their `lead.<status>` event (a stop fires none).
+_ANNOUNCED = (
+    LeadStatus.REPLIED,
+    LeadStatus.UNSUBSCRIBED,
+    LeadStatus.BOUNCED,
+    LeadStatus.COMPLETED,
+)
 
 
 def _clip(reason: str | None) -> str | None:
@@ -42,7 +50,10 @@ class LeadActivities(Activities):
             lead = await s.get(Lead, lead_id)
             if lead is None:
                 return Plan(
-                    lead_status="stopped", campaign_status="archived", timezone="UTC", window=None
+                    lead_status=LeadStatus.STOPPED,
+                    campaign_status=CampaignStatus.ARCHIVED,
+                    timezone="UTC",
+                    window=None,
                 )
             return await load_plan(s, lead)
 
@@ -58,31 +69,32 @@ class LeadActivities(Activities):
         async with self.db.session() as s:
             lead = await s.get(Lead, change.lead_id)
             if lead is None:
-                return "stopped"
+                return LeadStatus.STOPPED
             now = utcnow()
             target = change.status
-            if target == "resumed":
-                if lead.status == "paused":
-                    lead.status = "active" if lead.current_step > 0 else "queued"
-                    lead.status_reason = None
-            elif target == "paused":
-                if lead.status in ("queued", "active"):
-                    lead.status, lead.status_reason = "paused", _clip(change.reason)
+            if target == RESUME:
+                if lead.status == LeadStatus.PAUSED:
+                    lead.status, lead.status_reason = resumed(lead.current_step), None
+            elif target == LeadStatus.PAUSED:
+                if can_pause(lead.status):
+                    lead.status, lead.status_reason = LeadStatus.PAUSED, _clip(change.reason)
                 if change.reason == "send_failed" and change.send_position is not None:
                     events += await self._send_failed(s, lead, change)
-            elif lead.status in _CAN_END_FROM[target]:
-                lead.status, lead.status_reason = target, _clip(change.reason)
+            elif can_end(lead.status, target):
+                lead.status, lead.status_reason = LeadStatus(target), _clip(change.reason)
                 lead.finished_at = now
             lead.updated_at = now
             s.add(lead)
-            if target in ("unsubscribed", "bounced"):
-                await suppress(s, lead.workspace_id, lead.email, target, lead.id)
-            if target in ("replied", "unsubscribed", "bounced", "completed") and (
-                lead.status == target or target == "replied"
-            ):
+            if target == LeadStatus.UNSUBSCRIBED:
+                await suppress(
+                    s, lead.workspace_id, lead.email, SuppressionReason.UNSUBSCRIBED, lead.id
+                )
+            elif target == LeadStatus.BOUNCED:
+                await suppress(s, lead.workspace_id, lead.email, SuppressionReason.BOUNCED, lead.id)
+            if target in _ANNOUNCED and (lead.status == target or target == LeadStatus.REPLIED):
                 key = (
                     f"lead.replied:{change.reply_id}"
-                    if target == "replied" and change.reply_id
+                    if target == LeadStatus.REPLIED and change.reply_id
                     else f"lead.{target}:{lead.id}"
                 )
                 data = {"lead": lead_payload(lead), "reason": change.reason}
@@ -109,9 +121,9 @@ class LeadActivities(Activities):
                 )
             )
         ).first()
-        if send is None or send.status not in ("claimed", "failed"):
+        if send is None or send.status not in RETRIABLE:
             return []
-        send.status, send.error, send.updated_at = "failed", change.error, utcnow()
+        send.status, send.error, send.updated_at = SendStatus.FAILED, change.error, utcnow()
         s.add(send)
         return [
             await record_event(
@@ -134,8 +146,8 @@ class LeadActivities(Activities):
             row = await s.get(ChannelTouch, touch.touch_id)
             if row is None or row.lead_id != touch.lead_id:
                 return
-            if row.status != "sent":
-                row.status, row.sent_at = "sent", touch.at
+            if row.status != TouchStatus.SENT:
+                row.status, row.sent_at = TouchStatus.SENT, touch.at
                 s.add(row)
             lead = await s.get(Lead, row.lead_id)
             event_id = await record_event(
@@ -176,7 +188,7 @@ class LeadActivities(Activities):
                         select(Lead.id)
                         .where(
                             Lead.campaign_id == campaign_id,
-                            col(Lead.status).not_in(TERMINAL_LEAD_STATUSES),
+                            col(Lead.status).not_in(TERMINAL),
                             Lead.id > after,
                         )
                         .order_by(col(Lead.id))

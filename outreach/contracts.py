@@ -7,6 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from outreach.campaigns.status import CampaignStatus
+from outreach.leads.status import LeadStatus
+from outreach.sends.status import StepOutcome
+
 LEAD_WORKFLOW = "LeadWorkflow"
 CAMPAIGN_SYNC_WORKFLOW = "CampaignSyncWorkflow"
 
@@ -23,8 +27,45 @@ class LeadSignal:
     HOLD_UNTIL = "hold_until"
 
 
+class LeadUpdate:
+    """Updates answer with the lead as it stands once the request is applied."""
+
+    SEND_NEXT = "send_next"
+    PAUSE = "pause_lead"
+    RESUME = "resume_lead"
+    STOP = "stop_lead"
+
+
 LEAD_QUERY_PROGRESS = "progress"
-LEAD_UPDATE_SEND_NEXT = "send_next"
+LEAD_UPDATE_SEND_NEXT = LeadUpdate.SEND_NEXT
+
+
+# The two answers below keep camelCase field names: they are their JSON on the wire, which
+# the Temporal UI, `temporal workflow query` and API clients read.
+
+
+@dataclass
+class Progress:
+    """Where a lead's workflow stands (the `progress` query, and the pause / resume / stop
+    updates' answer)."""
+
+    status: LeadStatus
+    currentStep: int  # the last step done (0 before the first)
+    nextStep: int | None  # the step due next; None when none is
+    stepsTotal: int
+    nextSendAt: datetime | None  # when the next step is planned, once decided
+    waitingFor: str | None  # delay | window | daily_cap | hold | lead_paused | ...
+
+
+@dataclass
+class SendNextResult:
+    """The send-next update's answer: what the step it forced did. `outcome` is a
+    StepOutcome, or the lead's status when no step ran (it paused or ended first)."""
+
+    outcome: str
+    sendId: str | None = None
+    touchId: str | None = None
+    error: str | None = None
 
 
 @dataclass
@@ -38,8 +79,8 @@ class StepPlan:
 class Plan:
     """What a lead's workflow needs to schedule its next step; re-read at every wake-up."""
 
-    lead_status: str
-    campaign_status: str
+    lead_status: LeadStatus
+    campaign_status: CampaignStatus
     timezone: str  # the lead's own zone when set, else the campaign's
     window: dict | None
     steps: list[StepPlan] = field(default_factory=list)
@@ -50,13 +91,14 @@ class LeadState:
     """Progress carried across continue-as-new."""
 
     position: int = 0  # steps done
-    status: str = "queued"
+    status: LeadStatus = LeadStatus.QUEUED
     paused: bool = False
     base_at: datetime | None = None  # the next step's delay counts from here
     hold_until: datetime | None = None  # an out-of-office reply asked to wait until then
     cap_retry_at: datetime | None = None  # the daily cap was spent: not before then
     planned_position: int | None = None  # the step whose send time is decided ...
     planned_at: datetime | None = None  # ... and that time (jitter included)
+    planned_reason: str | None = None  # ... and what it waits for (delay, window, ...)
     want_paused: bool | None = None  # a pause / resume received, not applied yet
     reload_plan: bool = False  # the campaign changed since the plan was read
 
@@ -88,11 +130,10 @@ class StepRequest:
 
 @dataclass
 class StepResult:
-    """outcome: sent | touch_queued | unknown | bounced | cap_reached | suppressed |
-    lead_inactive | campaign_inactive | no_step"""
+    """What one run of the step activity did (see `StepOutcome`)."""
 
-    outcome: str
-    lead_status: str
+    outcome: StepOutcome
+    lead_status: LeadStatus
     position: int
     send_id: str | None = None
     touch_id: str | None = None
@@ -104,10 +145,10 @@ class StepResult:
 
 @dataclass
 class LeadTransition:
-    """A status change decided by the workflow (pause, resume, stop, reply, ...)."""
+    """A status change decided by the workflow: an ending, `paused`, or `RESUME`."""
 
     lead_id: str
-    status: str
+    status: str  # a LeadStatus, or outreach.leads.status.RESUME
     at: datetime
     reason: str | None = None
     reply_id: str | None = None

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from outreach.ids import new_id
 from outreach.models import Suppression
+
+
+class SuppressionReason(StrEnum):
+    UNSUBSCRIBED = "unsubscribed"  # the link, a one-click POST or an opt-out reply
+    BOUNCED = "bounced"  # a hard bounce
+    MANUAL = "manual"  # added by the workspace
 
 
 async def suppress(
@@ -36,6 +44,6 @@ async def suppress(
                 )
         except IntegrityError:  # written by a concurrent request first
             pass
-    elif reason == "unsubscribed" and existing.reason != "unsubscribed":
+    elif reason == SuppressionReason.UNSUBSCRIBED and existing.reason != reason:
         existing.reason = reason
         session.add(existing)

@@ -20,6 +20,8 @@ import email.utils
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from outreach.webhooks.status import FINAL, AttemptOutcome, DeliveryStatus
+
 MAX_ATTEMPTS = 4
 # Wait after attempt n (index n-1) before attempt n+1.
 RETRY_DELAYS = (timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
@@ -28,11 +30,12 @@ ATTEMPT_TIMEOUT_SECONDS = 10.0
 RESPONSE_EXCERPT_BYTES = 2048
 TEST_EVENT_TYPE = "webhook.test"
 
-# Outcomes of one attempt, and statuses of a delivery.
-DELIVERED, RETRY, FAILED, CANCELLED = "delivered", "retry", "failed", "cancelled"
-PENDING, RETRYING = "pending", "retrying"
-DELIVERY_STATUSES = (PENDING, RETRYING, DELIVERED, FAILED, CANCELLED)
-FINAL_STATUSES = frozenset({DELIVERED, FAILED, CANCELLED})
+# Outcomes of one attempt, and statuses of a delivery (see outreach.webhooks.status).
+DELIVERED, RETRY = AttemptOutcome.DELIVERED, AttemptOutcome.RETRY
+FAILED, CANCELLED = AttemptOutcome.FAILED, AttemptOutcome.CANCELLED
+PENDING, RETRYING = DeliveryStatus.PENDING, DeliveryStatus.RETRYING
+DELIVERY_STATUSES = tuple(DeliveryStatus)
+FINAL_STATUSES = FINAL
 
 
 @dataclass
@@ -49,9 +52,9 @@ class AttemptRequest:
 
 @dataclass
 class AttemptResult:
-    """What happened; `outcome` is delivered | retry | failed | cancelled."""
+    """What happened to one attempt."""
 
-    outcome: str
+    outcome: AttemptOutcome
     started_at: datetime | None = None
     status_code: int | None = None
     duration_ms: int = 0
@@ -66,12 +69,12 @@ class AttemptResult:
 class DeliveryOutcome:
     """The delivery workflow's result."""
 
-    status: str  # delivered | failed | cancelled
+    status: DeliveryStatus  # delivered | failed | cancelled
     attempts: int
     last: AttemptResult | None = None
 
 
-def judge_status(status_code: int) -> str:
+def judge_status(status_code: int) -> AttemptOutcome:
     """The outcome an HTTP status code means (redirects are never followed)."""
     if 200 <= status_code < 300:
         return DELIVERED
@@ -82,7 +85,7 @@ def judge_status(status_code: int) -> str:
 
 def judge_response(
     status_code: int, headers: dict[str, str], now: datetime
-) -> tuple[str, str | None, int | None]:
+) -> tuple[AttemptOutcome, str | None, int | None]:
     """(outcome, error, retry-after seconds) for a response; header names in lower case.
     `Retry-After` is honoured on 429 and 503."""
     outcome = judge_status(status_code)
@@ -128,10 +131,10 @@ def next_delay(attempt: int, retry_after_seconds: int | None = None) -> timedelt
 
 def after_attempt(
     outcome: str, attempt: int, retry_after_seconds: int | None = None
-) -> tuple[str, timedelta | None]:
+) -> tuple[DeliveryStatus, timedelta | None]:
     """The delivery's status after `attempt` ended with `outcome`, and the wait before the
     next attempt (None when no attempt follows)."""
     if outcome != RETRY:
-        return outcome, None
+        return DeliveryStatus(outcome), None
     delay = next_delay(attempt, retry_after_seconds)
-    return (RETRYING, delay) if delay is not None else (FAILED, None)
+    return (RETRYING, delay) if delay is not None else (DeliveryStatus.FAILED, None)

@@ -241,7 +241,7 @@ async def lead_completed_3_steps(r: Run) -> None:
     row = await eventually(touch)
     await r.rec.snapshot(handle.id)
     # Marking the touch sent after the sequence ended: a short signal-only run.
-    from outreach.leads import signal_lead
+    from outreach.leads.runs import signal_lead
 
     await signal_lead(
         r.client,
@@ -455,7 +455,7 @@ async def lead_created_suppressed(r: Run) -> None:
 @scenario
 async def lead_late_reply_after_completion(r: Run) -> None:
     """A reply after the last step: signal-with-start runs a short signal-only run."""
-    from outreach.leads import signal_lead
+    from outreach.leads.runs import signal_lead
 
     lead, handle = await r.lead([("email", "P0D", "Hi", "One.")])
     assert await handle.result() == "completed"

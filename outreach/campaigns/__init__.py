@@ -1,0 +1,1 @@
+"""Campaigns: their sending settings, their sequence of steps and their status."""
