@@ -1,85 +1,28 @@
-"""The `data` of webhook events: camelCase JSON, the same fields the API returns."""
+"""The `data` of webhook events: each entity exactly as the API's GET returns it (the same
+schema renders both), so a receiver and an API client read one shape."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from outreach.events import iso
+from outreach.inbound.schemas import ReplyOut
+from outreach.leads.schemas import LeadOut
 from outreach.models import ChannelTouch, Lead, Reply, Send
+from outreach.schemas import dump
+from outreach.sends.schemas import SendOut, TouchOut
 
 
 def lead_payload(lead: Lead) -> dict[str, Any]:
-    return {
-        "id": lead.id,
-        "campaignId": lead.campaign_id,
-        "email": lead.email,
-        "firstName": lead.first_name,
-        "lastName": lead.last_name,
-        "company": lead.company,
-        "role": lead.role,
-        "linkedinUrl": lead.linkedin_url,
-        "timezone": lead.timezone,
-        "customFields": lead.custom_fields or {},
-        "status": lead.status,
-        "statusReason": lead.status_reason,
-        "currentStep": lead.current_step,
-        "createdAt": iso(lead.created_at),
-        "updatedAt": iso(lead.updated_at),
-    }
+    return dump(LeadOut.from_row(lead))
 
 
 def send_payload(send: Send) -> dict[str, Any]:
-    return {
-        "id": send.id,
-        "leadId": send.lead_id,
-        "campaignId": send.campaign_id,
-        "step": send.step_position,
-        "to": send.to_email,
-        "subject": send.subject,
-        "messageId": send.message_id,
-        "status": send.status,
-        "forced": send.forced,
-        "error": send.error,
-        "smtpCode": send.smtp_code,
-        "scheduledAt": iso(send.scheduled_at),
-        "sentAt": iso(send.sent_at),
-    }
+    return dump(SendOut.from_row(send))
 
 
 def touch_payload(touch: ChannelTouch) -> dict[str, Any]:
-    return {
-        "id": touch.id,
-        "leadId": touch.lead_id,
-        "campaignId": touch.campaign_id,
-        "step": touch.step_position,
-        "channel": touch.channel,
-        "text": touch.text,
-        "status": touch.status,
-        "createdAt": iso(touch.created_at),
-        "sentAt": iso(touch.sent_at),
-    }
+    return dump(TouchOut.from_row(touch))
 
 
 def reply_payload(reply: Reply) -> dict[str, Any]:
-    return {
-        "id": reply.id,
-        "leadId": reply.lead_id,
-        "campaignId": reply.campaign_id,
-        "sendId": reply.send_id,
-        "fromEmail": reply.from_email,
-        "fromName": reply.from_name,
-        "subject": reply.subject,
-        "body": reply.body_text,
-        "label": reply.label,
-        "confidence": reply.confidence,
-        "reasons": reply.reasons or [],
-        "needsAction": reply.needs_action and reply.handled_at is None,
-        "handled": reply.handled_at is not None,
-        "referralEmail": reply.referral_email,
-        "returnDate": reply.return_date.isoformat() if reply.return_date else None,
-        "messageId": reply.message_id,
-        "matchedBy": reply.matched_by,
-        "source": reply.source,
-        "truncated": reply.truncated,
-        "receivedAt": iso(reply.received_at),
-    }
+    return dump(ReplyOut.from_row(reply))

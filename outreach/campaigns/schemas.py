@@ -1,0 +1,120 @@
+"""Campaign bodies: what `POST` / `PATCH /campaigns` take and what the API returns."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from outreach.campaigns.status import CampaignStatus, Channel
+from outreach.models import Campaign, Step
+from outreach.schemas import In, Out, Timestamp
+
+Lenient = Field(strict=False)  # a JSON string names the enum member
+
+
+class SendWindowIn(In):
+    days: list[str] = Field(min_length=1, max_length=7)
+    start: str = Field(max_length=5)
+    end: str = Field(max_length=5)
+
+
+class StepIn(In):
+    channel: Annotated[Channel, Lenient] = Channel.EMAIL
+    delay: str = Field(
+        "P0D",
+        max_length=40,
+        description="ISO 8601 duration after the "
+        "previous step (the first step's counts from enrolment)",
+    )
+    subject: str | None = Field(None, max_length=998)
+    body: str = Field(max_length=50_000)
+
+
+class CampaignCreate(In):
+    name: str = Field(min_length=1, max_length=200)
+    status: Literal[CampaignStatus.DRAFT, CampaignStatus.ACTIVE, CampaignStatus.PAUSED] = (
+        CampaignStatus.DRAFT
+    )
+    from_name: str | None = Field(None, max_length=200)
+    from_email: str | None = Field(None, max_length=320)
+    pitch_context: str | None = Field(None, max_length=20_000)
+    daily_cap: int | None = Field(None, ge=1, le=100_000)
+    timezone: str = Field("UTC", max_length=64)
+    send_window: SendWindowIn | None = None
+    steps: list[StepIn] = Field(default_factory=list, max_length=50)
+
+
+class CampaignUpdate(In):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    status: Annotated[CampaignStatus, Lenient] | None = None
+    from_name: str | None = Field(None, max_length=200)
+    from_email: str | None = Field(None, max_length=320)
+    pitch_context: str | None = Field(None, max_length=20_000)
+    daily_cap: int | None = Field(None, ge=1, le=100_000)
+    timezone: str | None = Field(None, max_length=64)
+    send_window: SendWindowIn | None = None
+    steps: list[StepIn] | None = Field(None, max_length=50)
+
+
+class StepOut(Out):
+    id: str
+    position: int
+    channel: Channel
+    delay: str
+    subject: str | None
+    body: str
+
+    @classmethod
+    def from_row(cls, step: Step) -> StepOut:
+        return cls(
+            id=step.id,
+            position=step.position,
+            channel=Channel(step.channel),
+            delay=step.delay,
+            subject=step.subject,
+            body=step.body,
+        )
+
+
+class CampaignCounts(Out):
+    leads: int
+    sends: int
+    steps: int
+    replies: int
+
+
+class CampaignOut(Out):
+    id: str
+    name: str
+    status: CampaignStatus
+    from_name: str | None
+    from_email: str | None
+    pitch_context: str | None
+    daily_cap: int | None
+    timezone: str
+    send_window: dict | None
+    count: CampaignCounts = Field(serialization_alias="_count")
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @classmethod
+    def from_row(cls, c: Campaign, counts: dict[str, int]) -> CampaignOut:
+        return cls(
+            id=c.id,
+            name=c.name,
+            status=CampaignStatus(c.status),
+            from_name=c.from_name,
+            from_email=c.from_email,
+            pitch_context=c.pitch_context,
+            daily_cap=c.daily_cap,
+            timezone=c.timezone,
+            send_window=c.send_window,
+            count=CampaignCounts(**counts),
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+        )
+
+
+class CampaignDetailOut(CampaignOut):
+    steps: list[StepOut]

@@ -1,0 +1,124 @@
+"""Lead bodies: what `POST` / `PATCH /leads` take and what the API returns (and webhook
+events carry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from outreach.contracts import Progress
+from outreach.inbound.schemas import ReplyOut
+from outreach.leads.status import LeadStatus
+from outreach.models import Lead
+from outreach.schemas import In, Out, Timestamp
+from outreach.sends.schemas import SendOut
+
+CustomValue = str | int | float | bool | None
+
+
+class LeadCreate(In):
+    campaign_id: str = Field(max_length=60)
+    email: str = Field(max_length=320)
+    first_name: str | None = Field(None, max_length=200)
+    last_name: str | None = Field(None, max_length=200)
+    company: str | None = Field(None, max_length=300)
+    role: str | None = Field(None, max_length=200)
+    linkedin_url: str | None = Field(None, max_length=500)
+    timezone: str | None = Field(None, max_length=64)
+    custom_fields: dict[str, CustomValue] = Field(default_factory=dict, max_length=50)
+
+
+class LeadUpdate(In):
+    first_name: str | None = Field(None, max_length=200)
+    last_name: str | None = Field(None, max_length=200)
+    company: str | None = Field(None, max_length=300)
+    role: str | None = Field(None, max_length=200)
+    linkedin_url: str | None = Field(None, max_length=500)
+    timezone: str | None = Field(None, max_length=64)
+    custom_fields: dict[str, CustomValue] | None = Field(None, max_length=50)
+
+
+class LeadOut(Out):
+    id: str
+    campaign_id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    company: str | None
+    role: str | None
+    linkedin_url: str | None
+    timezone: str | None
+    custom_fields: dict[str, Any]
+    status: LeadStatus
+    status_reason: str | None
+    current_step: int
+    last_sent_at: Timestamp | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @staticmethod
+    def fields(lead: Lead) -> dict[str, Any]:
+        return dict(
+            id=lead.id,
+            campaign_id=lead.campaign_id,
+            email=lead.email,
+            first_name=lead.first_name,
+            last_name=lead.last_name,
+            company=lead.company,
+            role=lead.role,
+            linkedin_url=lead.linkedin_url,
+            timezone=lead.timezone,
+            custom_fields=lead.custom_fields or {},
+            status=LeadStatus(lead.status),
+            status_reason=lead.status_reason,
+            current_step=lead.current_step,
+            last_sent_at=lead.last_sent_at,
+            created_at=lead.created_at,
+            updated_at=lead.updated_at,
+        )
+
+    @classmethod
+    def from_row(cls, lead: Lead) -> LeadOut:
+        return cls(**cls.fields(lead))
+
+
+class Position(Out):
+    current_step: int = Field(description="Number of the last step done (0 before the first)")
+    next_step: int | None = Field(description="Number of the step due next, null when none")
+    steps_total: int
+    next_send_at: Timestamp | None = Field(
+        description="When the next step is planned, from the lead's workflow (null when unknown)"
+    )
+    waiting_for: str | None = Field(
+        description="delay | window | daily_cap | campaign_paused | lead_paused | hold | "
+        "sending | null"
+    )
+
+    @classmethod
+    def from_progress(cls, p: Progress) -> Position:
+        return cls(
+            current_step=p.currentStep,
+            next_step=p.nextStep,
+            steps_total=p.stepsTotal,
+            next_send_at=p.nextSendAt,
+            waiting_for=p.waitingFor,
+        )
+
+    @classmethod
+    def from_row(cls, lead: Lead, steps_total: int) -> Position:
+        """Where the row says the lead is (when its workflow does not answer)."""
+        done = LeadStatus(lead.status).terminal or lead.current_step >= steps_total
+        return cls(
+            current_step=lead.current_step,
+            next_step=None if done else lead.current_step + 1,
+            steps_total=steps_total,
+            next_send_at=None,
+            waiting_for=None,
+        )
+
+
+class LeadDetailOut(LeadOut):
+    position: Position
+    sends: list[SendOut]
+    replies: list[ReplyOut]
