@@ -8,14 +8,14 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
-from api.errors import APIError
+from api.errors import APIError, not_found
 from outreach import temporal
 from outreach.config import Settings
 from outreach.db import Database
@@ -132,6 +132,26 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+# What a 404 calls each resource.
+_SHOWN = {
+    "ChannelTouch": "Channel touch",
+    "WebhookEndpoint": "Webhook",
+    "WebhookDelivery": "Delivery",
+}
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+async def get_owned(session: AsyncSession, model: type[M], row_id: str, principal: Principal) -> M:
+    """The row with this id in the key's workspace; 404 otherwise (another workspace's id
+    answers exactly like a missing one)."""
+    row = await session.get(model, row_id)
+    if row is None or getattr(row, "workspace_id", None) != principal.workspace_id:
+        name = model.__name__
+        raise not_found(_SHOWN.get(name, name))
+    return row
 
 
 def require(scope: Scope):  # noqa: ANN201 - FastAPI dependency factory

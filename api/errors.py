@@ -19,6 +19,8 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
+from outreach.errors import RuleBroken
+
 log = logging.getLogger("outreach.api")
 
 
@@ -135,6 +137,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(APIError)
     async def _api_error(request: Request, exc: APIError) -> JSONResponse:
         return error_response(exc.status, exc.message, exc.code, exc.headers, **exc.extra)
+
+    @app.exception_handler(RuleBroken)
+    async def _rule_broken(request: Request, exc: RuleBroken) -> JSONResponse:
+        return error_response(422, exc.message, exc.code)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -7,15 +7,16 @@ from fastapi import APIRouter, Depends, Query
 from sqlmodel import select
 
 from api import schemas as s
-from api.deps import Principal, SessionDep, StateDep, require
+from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
-from api.errors import not_found
 from api.pagination import Page, page_params
-from api.views import touch_out
+from outreach.campaigns.status import Channel
 from outreach.contracts import LeadSignal, TouchSent
-from outreach.leads import signal_lead
+from outreach.leads.runs import signal_lead
 from outreach.models import ChannelTouch, Lead, utcnow
 from outreach.scopes import Scope
+from outreach.sends.schemas import TouchOut
+from outreach.sends.status import TouchStatus
 
 router = APIRouter(tags=["channel touches"])
 
@@ -29,8 +30,8 @@ async def list_touches(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.LEADS_READ)],
     page: Annotated[Page, Depends(page_params)],
-    status: Literal["queued", "sent"] | None = None,
-    channel: Literal["linkedin", "twitter"] | None = None,
+    status: TouchStatus | None = None,
+    channel: Literal[Channel.LINKEDIN, Channel.TWITTER] | None = None,
     campaign_id: Annotated[str | None, Query(alias="campaignId", max_length=60)] = None,
     lead_id: Annotated[str | None, Query(alias="leadId", max_length=60)] = None,
 ) -> dict:
@@ -44,12 +45,12 @@ async def list_touches(
     if lead_id:
         stmt = stmt.where(ChannelTouch.lead_id == lead_id)
     rows = list((await session.exec(page.apply(stmt, ChannelTouch))).all())
-    return page.result(rows, touch_out)
+    return page.result(rows, TouchOut.from_row)
 
 
 @router.post(
     "/channel-touches/{touch_id}/sent",
-    response_model=s.TouchOut,
+    response_model=TouchOut,
     **scoped("leads:write", 404, 503, summary="Mark a queued touch as sent"),
 )
 async def mark_sent(
@@ -57,14 +58,12 @@ async def mark_sent(
     session: SessionDep,
     state: StateDep,
     principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
-) -> s.TouchOut:
+) -> TouchOut:
     """Tells the lead's workflow the founder pasted the touch (fires `channel_touch.sent`).
     Idempotent: marking a sent touch again returns it unchanged."""
-    touch = await session.get(ChannelTouch, touch_id)
-    if touch is None or touch.workspace_id != principal.workspace_id:
-        raise not_found("Channel touch")
-    if touch.status == "sent":
-        return touch_out(touch)
+    touch = await get_owned(session, ChannelTouch, touch_id, principal)
+    if touch.status == TouchStatus.SENT:
+        return TouchOut.from_row(touch)
     lead = await session.get(Lead, touch.lead_id)
     assert lead is not None
     client = await state.temporal()
@@ -77,7 +76,7 @@ async def mark_sent(
     )
     for _ in range(60):
         await session.refresh(touch)
-        if touch.status == "sent":
+        if touch.status == TouchStatus.SENT:
             break
         await asyncio.sleep(0.05)
-    return touch_out(touch)
+    return TouchOut.from_row(touch)

@@ -1,64 +1,51 @@
+"""`/leads`: enrol, read, edit, and steer a lead's sequence (pause, resume, stop, send-next).
+The rules live in `outreach.leads.service`; the sequence is the lead's workflow, which
+answers pause, resume, stop and send-next as updates once they are applied."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.service import RPCError, RPCStatusCode
 
 from api import schemas as s
-from api.deps import Principal, SessionDep, StateDep, require
+from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
-from api.errors import APIError, not_found, unprocessable
+from api.errors import APIError, unprocessable
 from api.pagination import Page, page_params
-from api.views import lead_fields, lead_out, reply_out, send_out, touch_out
-from outreach import schedule
-from outreach.contracts import LEAD_QUERY_PROGRESS, LEAD_UPDATE_SEND_NEXT, LeadSignal
-from outreach.emails import normalise_email
-from outreach.events import event_ids_for, record_event
-from outreach.ids import new_id
-from outreach.leads import lead_handle, start_lead_workflow
-from outreach.models import (
-    LEAD_STATUSES,
-    TERMINAL_LEAD_STATUSES,
-    Campaign,
-    ChannelTouch,
-    Lead,
-    Reply,
-    Send,
-    Suppression,
-    utcnow,
+from outreach.contracts import (
+    LEAD_QUERY_PROGRESS,
+    LeadSignal,
+    LeadUpdate,
+    Progress,
+    SendNextResult,
 )
-from outreach.payloads import lead_payload
-from outreach.plans import campaign_steps, plan_from
+from outreach.emails import normalise_email
+from outreach.inbound.schemas import ReplyOut
+from outreach.leads import service
+from outreach.leads.plans import campaign_steps
+from outreach.leads.runs import lead_handle
+from outreach.leads.schemas import LeadCreate, LeadDetailOut, LeadOut, Position
+from outreach.leads.schemas import LeadUpdate as LeadEdit
+from outreach.leads.status import LeadStatus, is_terminal
+from outreach.models import Campaign, ChannelTouch, Lead, Reply, Send
 from outreach.scopes import Scope
+from outreach.sends.schemas import SendOut, TouchOut
+from outreach.sends.status import StepOutcome
 
 log = logging.getLogger("outreach.api.leads")
 router = APIRouter(tags=["leads"])
 
-LeadStatus = Literal[
-    "queued", "active", "paused", "replied", "bounced", "unsubscribed", "completed", "stopped"
-]
-assert set(LeadStatus.__args__) == set(LEAD_STATUSES)  # type: ignore[attr-defined]
-
-
-async def get_owned_lead(session: SessionDep, principal: Principal, lead_id: str) -> Lead:
-    lead = await session.get(Lead, lead_id)
-    if lead is None or lead.workspace_id != principal.workspace_id:
-        raise not_found("Lead")
-    return lead
-
-
-def _email_or_422(value: str, field: str = "email") -> str:
-    try:
-        return normalise_email(value)
-    except ValueError as exc:
-        raise unprocessable(f"{field}: {exc}", "invalid_email") from exc
+# How long a control request waits for the lead's workflow to take it, then to apply it.
+ACCEPT_TIMEOUT = 5.0
+APPLY_TIMEOUT = 5.0
+SEND_NEXT_TIMEOUT = 30.0
 
 
 @router.get("/leads", response_model=s.LeadList, **scoped("leads:read", summary="List leads"))
@@ -82,95 +69,42 @@ async def list_leads(
         except ValueError:
             stmt = stmt.where(Lead.email == email.strip().lower())
     rows = list((await session.exec(page.apply(stmt, Lead))).all())
-    return page.result(rows, lead_out)
+    return page.result(rows, LeadOut.from_row)
 
 
 @router.post(
     "/leads",
     status_code=201,
-    response_model=s.LeadOut,
+    response_model=LeadOut,
     **scoped("leads:write", 404, 422, 503, summary="Create a lead in a campaign"),
 )
 async def create_lead(
-    body: s.LeadCreate,
+    body: LeadCreate,
     session: SessionDep,
     state: StateDep,
     response: Response,
     principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
-) -> s.LeadOut:
+) -> LeadOut:
     """Creates the lead (201) and starts its sequence at step 1 at once. Idempotent on
     (campaignId, email): posting the same lead again returns the existing row (200) and
     starts nothing twice. An address on the workspace's suppression list (unsubscribed or
     bounced before) is created with status `unsubscribed` and never mailed."""
-    campaign = await session.get(Campaign, body.campaign_id)
-    if campaign is None or campaign.workspace_id != principal.workspace_id:
-        raise not_found("Campaign")
-    email = _email_or_422(body.email)
-    if body.timezone is not None:
-        try:
-            schedule.zone(body.timezone)
-        except ValueError as exc:
-            raise unprocessable(f"timezone: {exc}", "invalid_timezone") from exc
-
-    existing = await _find(session, campaign.id, email)
-    if existing is not None:
+    campaign = await get_owned(session, Campaign, body.campaign_id, principal)
+    enrolled = await service.enrol(session, campaign, body)
+    lead = enrolled.lead
+    if not enrolled.created:
         response.status_code = 200
-        await _ensure_started(state, session, existing)
-        return lead_out(existing)
-    if campaign.status == "archived":
-        raise unprocessable("The campaign is archived; it takes no new leads.", "campaign_archived")
-
-    suppressed = (
-        await session.exec(
-            select(Suppression).where(
-                Suppression.workspace_id == principal.workspace_id, Suppression.email == email
-            )
-        )
-    ).first()
-    now = utcnow()
-    lead = Lead(
-        id=new_id("lead"),
-        workspace_id=principal.workspace_id,
-        campaign_id=campaign.id,
-        email=email,
-        first_name=body.first_name,
-        last_name=body.last_name,
-        company=body.company,
-        role=body.role,
-        linkedin_url=body.linkedin_url,
-        timezone=body.timezone,
-        custom_fields=dict(body.custom_fields),
-        status="unsubscribed" if suppressed else "queued",
-        status_reason=f"suppressed ({suppressed.reason})" if suppressed else None,
-        finished_at=now if suppressed else None,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(lead)
+        if not is_terminal(lead.status):
+            # A retried POST after a failed start starts the sequence; else a no-op.
+            try:
+                await service.start(await state.temporal(), state.settings, session, lead)
+            except (RPCError, APIError) as exc:
+                log.warning("could not confirm the workflow of lead %s: %s", lead.id, exc)
+        return LeadOut.from_row(lead)
     try:
-        await session.flush()
-        event_id = await record_event(
-            session,
-            workspace_id=lead.workspace_id,
-            type="lead.created",
-            data={"lead": lead_payload(lead)},
-            dedupe_key=f"lead.created:{lead.id}",
-            at=now,
-            new=True,
+        await service.start(
+            await state.temporal(), state.settings, session, lead, enrolled.event_ids
         )
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        existing = await _find(session, campaign.id, email)
-        if existing is None:
-            raise
-        response.status_code = 200
-        return lead_out(existing)
-
-    plan = plan_from(campaign, await campaign_steps(session, campaign.id), lead)
-    client = await state.temporal()
-    try:
-        await start_lead_workflow(client, state.settings, lead, plan, [event_id])
     except RPCError as exc:
         log.warning("lead %s saved but its workflow did not start: %s", lead.id, exc)
         raise APIError(
@@ -178,34 +112,12 @@ async def create_lead(
             "temporal_unavailable",
             "The lead was saved but its sequence could not start; retry the same request.",
         ) from exc
-    return lead_out(lead)
-
-
-async def _find(session: SessionDep, campaign_id: str, email: str) -> Lead | None:
-    return (
-        await session.exec(select(Lead).where(Lead.campaign_id == campaign_id, Lead.email == email))
-    ).first()
-
-
-async def _ensure_started(state: StateDep, session: SessionDep, lead: Lead) -> None:
-    """A retried POST after a failed start starts the sequence; otherwise a no-op."""
-    if lead.status in TERMINAL_LEAD_STATUSES:
-        return
-    try:
-        client = await state.temporal()
-        campaign = await session.get(Campaign, lead.campaign_id)
-        assert campaign is not None
-        plan = plan_from(campaign, await campaign_steps(session, campaign.id), lead)
-        # If the first start failed, lead.created was recorded but never published.
-        created = await event_ids_for(session, [f"lead.created:{lead.id}"])
-        await start_lead_workflow(client, state.settings, lead, plan, created)
-    except (RPCError, APIError) as exc:
-        log.warning("could not confirm the workflow of lead %s: %s", lead.id, exc)
+    return LeadOut.from_row(lead)
 
 
 @router.get(
     "/leads/{lead_id}",
-    response_model=s.LeadDetailOut,
+    response_model=LeadDetailOut,
     **scoped("leads:read", 404, summary="Get a lead with sends, replies, position"),
 )
 async def get_lead(
@@ -213,8 +125,8 @@ async def get_lead(
     session: SessionDep,
     state: StateDep,
     principal: Annotated[Principal, require(Scope.LEADS_READ)],
-) -> s.LeadDetailOut:
-    lead = await get_owned_lead(session, principal, lead_id)
+) -> LeadDetailOut:
+    lead = await get_owned(session, Lead, lead_id, principal)
     sends = (
         await session.exec(
             select(Send).where(Send.lead_id == lead.id).order_by(col(Send.step_position))
@@ -226,158 +138,169 @@ async def get_lead(
         )
     ).all()
     steps_total = len(await campaign_steps(session, lead.campaign_id))
-    position = await _position(state, lead, steps_total)
-    return s.LeadDetailOut(
-        **lead_fields(lead),
-        position=position,
-        sends=[send_out(x) for x in sends],
-        replies=[reply_out(x) for x in replies],
+    return LeadDetailOut(
+        **LeadOut.fields(lead),
+        position=await _position(state, lead, steps_total),
+        sends=[SendOut.from_row(x) for x in sends],
+        replies=[ReplyOut.from_row(x) for x in replies],
     )
 
 
-async def _position(state: StateDep, lead: Lead, steps_total: int) -> s.Position:
+async def _position(state: StateDep, lead: Lead, steps_total: int) -> Position:
     """From the lead's workflow when it answers within a second; else from the row."""
-    if lead.status not in TERMINAL_LEAD_STATUSES:
+    if not is_terminal(lead.status):
         try:
             client = await state.temporal()
             progress = await asyncio.wait_for(
                 lead_handle(client, lead.id).query(
-                    LEAD_QUERY_PROGRESS, rpc_timeout=timedelta(seconds=1)
+                    LEAD_QUERY_PROGRESS, result_type=Progress, rpc_timeout=timedelta(seconds=1)
                 ),
                 timeout=1.5,
             )
-            return s.Position(
-                current_step=progress["currentStep"],
-                next_step=progress["nextStep"],
-                steps_total=progress["stepsTotal"],
-                next_send_at=progress["nextSendAt"],
-                waiting_for=progress["waitingFor"],
-            )
+            return Position.from_progress(progress)
         except Exception as exc:  # noqa: BLE001 - any failure falls back to the row
             log.debug("progress query for %s failed: %s", lead.id, exc)
-    done = lead.status in TERMINAL_LEAD_STATUSES or lead.current_step >= steps_total
-    return s.Position(
-        current_step=lead.current_step,
-        next_step=None if done else lead.current_step + 1,
-        steps_total=steps_total,
-        next_send_at=None,
-        waiting_for=None,
-    )
+    return Position.from_row(lead, steps_total)
 
 
 @router.patch(
     "/leads/{lead_id}",
-    response_model=s.LeadOut,
+    response_model=LeadOut,
     **scoped("leads:write", 404, 422, summary="Update a lead's fields"),
 )
 async def update_lead(
     lead_id: str,
-    body: s.LeadUpdate,
+    body: LeadEdit,
     session: SessionDep,
     state: StateDep,
     principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
-) -> s.LeadOut:
+) -> LeadOut:
     """Changes apply to every step not yet sent (they are rendered at send time)."""
-    lead = await get_owned_lead(session, principal, lead_id)
-    given = body.model_fields_set
-    if "timezone" in given and body.timezone is not None:
-        try:
-            schedule.zone(body.timezone)
-        except ValueError as exc:
-            raise unprocessable(f"timezone: {exc}", "invalid_timezone") from exc
-    for fld in ("first_name", "last_name", "company", "role", "linkedin_url", "timezone"):
-        if fld in given:
-            setattr(lead, fld, getattr(body, fld))
-    if "custom_fields" in given:
-        lead.custom_fields = dict(body.custom_fields or {})
-    lead.updated_at = utcnow()
+    lead = await get_owned(session, Lead, lead_id, principal)
+    replan = service.apply_update(lead, body)
     session.add(lead)
     await session.commit()
-    if "timezone" in given and lead.status not in TERMINAL_LEAD_STATUSES:
+    if replan:
         try:
             client = await state.temporal()
             await lead_handle(client, lead.id).signal(LeadSignal.CAMPAIGN_CHANGED)
         except (RPCError, APIError) as exc:
             log.info("lead %s: timezone change not signalled now: %s", lead.id, exc)
-    return lead_out(lead)
+    return LeadOut.from_row(lead)
 
 
 async def _control(
-    state: StateDep, session: SessionDep, lead: Lead, signal: str, expect: set[str]
-) -> Lead:
-    """Signal the workflow, then wait briefly for the row to show the result."""
-    client = await state.temporal()
+    state: StateDep,
+    session: SessionDep,
+    response: Response,
+    lead: Lead,
+    update: str,
+    fallback_signal: str,
+    refused: str = "lead_finished",
+) -> LeadOut:
+    """Ask the lead's workflow (an update) and answer with the row once it applied it (200).
+    When no worker takes the request in time, the same request goes as a signal, which
+    Temporal keeps until a worker runs the lead (202 with the row as it is); when the
+    workflow took it but is busy (an SMTP send in flight), 202 too: it applies it next."""
+    handle = lead_handle(await state.temporal(), lead.id)
     try:
-        await lead_handle(client, lead.id).signal(signal)
+        started = await asyncio.wait_for(
+            handle.start_update(
+                update,
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                result_type=Progress,
+                rpc_timeout=timedelta(seconds=ACCEPT_TIMEOUT),
+            ),
+            timeout=ACCEPT_TIMEOUT + 1,
+        )
+        await asyncio.wait_for(started.result(), timeout=APPLY_TIMEOUT)
+    except WorkflowUpdateFailedError as exc:
+        cause = getattr(exc.cause, "message", None) or str(exc.cause)
+        raise unprocessable(cause, refused) from exc
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise unprocessable("The lead's sequence has ended.", "lead_finished") from exc
-        raise
-    for _ in range(40):
-        await asyncio.sleep(0.05)
-        await session.refresh(lead)
-        if lead.status in expect:
-            break
-    return lead
+        if exc.status != RPCStatusCode.DEADLINE_EXCEEDED:
+            raise
+        await _signal(handle, fallback_signal, response)
+    except TimeoutError:
+        await _signal(handle, fallback_signal, response)
+    session.expire_all()
+    await session.refresh(lead)
+    return LeadOut.from_row(lead)
+
+
+async def _signal(handle: Any, signal: str, response: Response) -> None:
+    """The durable way, when the workflow did not answer in time (idempotent: a pause
+    applied twice is one pause)."""
+    response.status_code = 202
+    await handle.signal(signal)
 
 
 @router.post(
     "/leads/{lead_id}/pause",
-    response_model=s.LeadOut,
+    response_model=LeadOut,
     **scoped("leads:write", 404, 422, summary="Pause a lead's sequence"),
 )
 async def pause_lead(
     lead_id: str,
     session: SessionDep,
     state: StateDep,
+    response: Response,
     principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
-) -> s.LeadOut:
-    lead = await get_owned_lead(session, principal, lead_id)
-    if lead.status in TERMINAL_LEAD_STATUSES:
+) -> LeadOut:
+    """Answers once the lead is paused (202 when its workflow is busy or unreachable: the
+    pause is kept and applied as soon as it can be)."""
+    lead = await get_owned(session, Lead, lead_id, principal)
+    if is_terminal(lead.status):
         raise unprocessable(f"The lead is {lead.status}; nothing to pause.", "lead_finished")
-    return lead_out(await _control(state, session, lead, LeadSignal.PAUSE, {"paused"}))
+    return await _control(state, session, response, lead, LeadUpdate.PAUSE, LeadSignal.PAUSE)
 
 
 @router.post(
     "/leads/{lead_id}/resume",
-    response_model=s.LeadOut,
+    response_model=LeadOut,
     **scoped("leads:write", 404, 422, summary="Resume a paused lead"),
 )
 async def resume_lead(
     lead_id: str,
     session: SessionDep,
     state: StateDep,
+    response: Response,
     principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
-) -> s.LeadOut:
+) -> LeadOut:
     """Continues where the lead was, inside the window and the daily cap."""
-    lead = await get_owned_lead(session, principal, lead_id)
-    if lead.status != "paused":
+    lead = await get_owned(session, Lead, lead_id, principal)
+    if lead.status != LeadStatus.PAUSED:
         raise unprocessable(f"The lead is {lead.status}, not paused.", "lead_not_paused")
-    return lead_out(await _control(state, session, lead, LeadSignal.RESUME, {"active", "queued"}))
+    return await _control(
+        state, session, response, lead, LeadUpdate.RESUME, LeadSignal.RESUME, "lead_not_paused"
+    )
 
 
 @router.post(
     "/leads/{lead_id}/stop",
-    response_model=s.LeadOut,
+    response_model=LeadOut,
     **scoped("leads:write", 404, 422, summary="Stop a lead's sequence for good"),
 )
 async def stop_lead(
     lead_id: str,
     session: SessionDep,
     state: StateDep,
+    response: Response,
     principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
-) -> s.LeadOut:
-    lead = await get_owned_lead(session, principal, lead_id)
-    if lead.status in TERMINAL_LEAD_STATUSES:
+) -> LeadOut:
+    lead = await get_owned(session, Lead, lead_id, principal)
+    if is_terminal(lead.status):
         raise unprocessable(f"The lead is already {lead.status}.", "lead_finished")
-    return lead_out(await _control(state, session, lead, LeadSignal.STOP, {"stopped"}))
+    return await _control(state, session, response, lead, LeadUpdate.STOP, LeadSignal.STOP)
 
 
 class SendNextOut(s.Out):
     outcome: str
-    send: s.SendOut | None
-    touch: s.TouchOut | None
-    lead: s.LeadOut
+    send: SendOut | None
+    touch: TouchOut | None
+    lead: LeadOut
 
 
 @router.post(
@@ -396,38 +319,38 @@ async def send_next(
     cap; never a step already sent, never to a suppressed address. `outcome` is `sent`,
     `touch_queued` (LinkedIn/Twitter steps), `bounced`, `unknown`, `suppressed`, or
     `pending` (202: still in progress, e.g. SMTP retrying)."""
-    lead = await get_owned_lead(session, principal, lead_id)
-    if lead.status in TERMINAL_LEAD_STATUSES:
+    lead = await get_owned(session, Lead, lead_id, principal)
+    if is_terminal(lead.status):
         raise unprocessable(f"The lead is {lead.status}; it has no next step.", "lead_finished")
     client = await state.temporal()
+    pending = SendNextResult(StepOutcome.PENDING)
     try:
         result = await asyncio.wait_for(
             lead_handle(client, lead.id).execute_update(
-                LEAD_UPDATE_SEND_NEXT, rpc_timeout=timedelta(seconds=30)
+                LeadUpdate.SEND_NEXT,
+                result_type=SendNextResult,
+                rpc_timeout=timedelta(seconds=SEND_NEXT_TIMEOUT),
             ),
-            timeout=30,
+            timeout=SEND_NEXT_TIMEOUT,
         )
     except WorkflowUpdateFailedError as exc:
         cause = getattr(exc.cause, "message", None) or str(exc.cause)
         raise unprocessable(cause, "send_next_rejected") from exc
     except TimeoutError:
-        response.status_code = 202
-        result = {"outcome": "pending", "sendId": None, "touchId": None}
+        response.status_code, result = 202, pending
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise unprocessable("The lead's sequence has ended.", "lead_finished") from exc
-        if exc.status == RPCStatusCode.DEADLINE_EXCEEDED:
-            response.status_code = 202
-            result = {"outcome": "pending", "sendId": None, "touchId": None}
-        else:
+        if exc.status != RPCStatusCode.DEADLINE_EXCEEDED:
             raise
+        response.status_code, result = 202, pending
     session.expire_all()
-    send = await session.get(Send, result["sendId"]) if result.get("sendId") else None
-    touch = await session.get(ChannelTouch, result["touchId"]) if result.get("touchId") else None
+    send = await session.get(Send, result.sendId) if result.sendId else None
+    touch = await session.get(ChannelTouch, result.touchId) if result.touchId else None
     await session.refresh(lead)
     return SendNextOut(
-        outcome=result["outcome"],
-        send=send_out(send) if send else None,
-        touch=touch_out(touch) if touch else None,
-        lead=lead_out(lead),
+        outcome=result.outcome,
+        send=SendOut.from_row(send) if send else None,
+        touch=TouchOut.from_row(touch) if touch else None,
+        lead=LeadOut.from_row(lead),
     )

@@ -9,8 +9,9 @@ from api import schemas as s
 from api.deps import Principal, SessionDep, require
 from api.docs import scoped
 from api.pagination import Page, page_params
-from api.views import reply_out
 from outreach.classify import LABELS
+from outreach.inbound.schemas import ReplyOut
+from outreach.inbound.status import ReplyKind
 from outreach.models import Reply
 from outreach.scopes import Scope
 
@@ -36,7 +37,9 @@ async def list_replies(
     """Newest first. `needsAction=true`: interested, meeting_request, question, referral
     and objection replies not yet marked handled."""
     # Delivery status reports are stored beside replies (kind bounce / dsn): not replies.
-    stmt = select(Reply).where(Reply.workspace_id == principal.workspace_id, Reply.kind == "reply")
+    stmt = select(Reply).where(
+        Reply.workspace_id == principal.workspace_id, Reply.kind == ReplyKind.REPLY
+    )
     if campaign_id:
         stmt = stmt.where(Reply.campaign_id == campaign_id)
     if lead_id:
@@ -50,4 +53,4 @@ async def list_replies(
             (Reply.needs_action == False) | col(Reply.handled_at).is_not(None)  # noqa: E712
         )
     rows = list((await session.exec(page.apply(stmt, Reply))).all())
-    return page.result(rows, reply_out)
+    return page.result(rows, ReplyOut.from_row)

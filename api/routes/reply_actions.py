@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from api import schemas as s
-from api.deps import Principal, SessionDep, require
+from api.deps import Principal, SessionDep, get_owned, require
 from api.docs import scoped
 from api.errors import not_found
-from api.views import reply_out
+from outreach.inbound.schemas import ReplyOut
+from outreach.inbound.status import ReplyKind
 from outreach.models import Reply, utcnow
 from outreach.scopes import Scope
 
@@ -23,29 +24,29 @@ class ReplyUpdate(s.In):
 
 
 async def get_owned_reply(session: SessionDep, principal: Principal, reply_id: str) -> Reply:
-    reply = await session.get(Reply, reply_id)
+    reply = await get_owned(session, Reply, reply_id, principal)
     # Delivery reports are stored beside replies but are not replies.
-    if reply is None or reply.workspace_id != principal.workspace_id or reply.kind != "reply":
+    if reply.kind != ReplyKind.REPLY:
         raise not_found("Reply")
     return reply
 
 
 @router.get(
     "/replies/{reply_id}",
-    response_model=s.ReplyOut,
+    response_model=ReplyOut,
     **scoped("replies:read", 404, summary="Get one reply with its classification"),
 )
 async def get_reply(
     reply_id: str,
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.REPLIES_READ)],
-) -> s.ReplyOut:
-    return reply_out(await get_owned_reply(session, principal, reply_id))
+) -> ReplyOut:
+    return ReplyOut.from_row(await get_owned_reply(session, principal, reply_id))
 
 
 @router.patch(
     "/replies/{reply_id}",
-    response_model=s.ReplyOut,
+    response_model=ReplyOut,
     **scoped("replies:write", 404, summary="Mark a reply handled (or not)"),
 )
 async def update_reply(
@@ -53,7 +54,7 @@ async def update_reply(
     body: ReplyUpdate,
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.REPLIES_WRITE)],
-) -> s.ReplyOut:
+) -> ReplyOut:
     """`{"handled": true}`: someone took care of it; `needsAction` turns false (it is true
     for interested, meeting_request, question, referral and objection replies until then).
     `{"handled": false}` puts it back. Idempotent."""
@@ -64,4 +65,4 @@ async def update_reply(
         reply.handled_at = None
     session.add(reply)
     await session.commit()
-    return reply_out(reply)
+    return ReplyOut.from_row(reply)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from sqlmodel import select
@@ -9,13 +9,12 @@ from api import schemas as s
 from api.deps import Principal, SessionDep, require
 from api.docs import scoped
 from api.pagination import Page, page_params
-from api.views import send_out
 from outreach.models import Send
 from outreach.scopes import Scope
+from outreach.sends.schemas import SendOut
+from outreach.sends.status import SendStatus
 
 router = APIRouter(tags=["sends"])
-
-SendStatus = Literal["claimed", "sending", "sent", "failed", "bounced", "unknown"]
 
 
 @router.get(
@@ -42,4 +41,4 @@ async def list_sends(
     if status:
         stmt = stmt.where(Send.status == status)
     rows = list((await session.exec(page.apply(stmt, Send))).all())
-    return page.result(rows, send_out)
+    return page.result(rows, SendOut.from_row)

@@ -18,7 +18,7 @@ from outreach.config import Settings
 from outreach.db import Database
 from outreach.leads import lead_handle, start_lead_workflow
 from outreach.models import Campaign, Event, Lead, Reply, Send, utcnow
-from outreach.plans import campaign_steps, plan_from
+from outreach.leads.plans import campaign_steps, plan_from
 from tests.helpers import make_campaign, make_key, make_lead, make_workspace
 
 THREE_STEPS = [

@@ -1,0 +1,153 @@
+"""Lead rules, in one place for the API and the tests: creating a lead in a campaign
+(idempotent on the campaign and the address; a suppressed address is created unsubscribed
+and never mailed), editing its fields, and starting its workflow exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+
+from outreach import schedule
+from outreach.campaigns.status import CampaignStatus
+from outreach.config import Settings
+from outreach.emails import normalise_email
+from outreach.errors import RuleBroken
+from outreach.events import event_ids_for, record_event
+from outreach.ids import new_id
+from outreach.leads.plans import campaign_steps, plan_from
+from outreach.leads.runs import start_lead_workflow
+from outreach.leads.schemas import LeadCreate, LeadUpdate
+from outreach.leads.status import LeadStatus, is_terminal
+from outreach.models import Campaign, Lead, Suppression, utcnow
+from outreach.payloads import lead_payload
+
+log = logging.getLogger("outreach.leads")
+
+# The fields `PATCH /leads/{id}` may change (rendered at send time, so every step not yet
+# sent takes the change).
+EDITABLE = ("first_name", "last_name", "company", "role", "linkedin_url", "timezone")
+
+
+@dataclass
+class Enrolled:
+    lead: Lead
+    created: bool  # False: the campaign already had this address (the existing row)
+    event_ids: list[str]  # the `lead.created` event its workflow publishes
+
+
+def check_email(value: str, field: str = "email") -> str:
+    try:
+        return normalise_email(value)
+    except ValueError as exc:
+        raise RuleBroken(f"{field}: {exc}", "invalid_email") from exc
+
+
+def check_timezone(value: str | None) -> None:
+    if value is not None:
+        try:
+            schedule.zone(value)
+        except ValueError as exc:
+            raise RuleBroken(f"timezone: {exc}", "invalid_timezone") from exc
+
+
+async def find(session: AsyncSession, campaign_id: str, email: str) -> Lead | None:
+    return (
+        await session.exec(select(Lead).where(Lead.campaign_id == campaign_id, Lead.email == email))
+    ).first()
+
+
+async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> Enrolled:
+    """Save the lead (committed) with its `lead.created` event, or find the existing one.
+    Its workflow is started by `start` once this returns."""
+    email = check_email(body.email)
+    check_timezone(body.timezone)
+    existing = await find(session, campaign.id, email)
+    if existing is not None:
+        return Enrolled(existing, False, [])
+    if campaign.status == CampaignStatus.ARCHIVED:
+        raise RuleBroken("The campaign is archived; it takes no new leads.", "campaign_archived")
+    suppressed = (
+        await session.exec(
+            select(Suppression).where(
+                Suppression.workspace_id == campaign.workspace_id, Suppression.email == email
+            )
+        )
+    ).first()
+    now = utcnow()
+    lead = Lead(
+        id=new_id("lead"),
+        workspace_id=campaign.workspace_id,
+        campaign_id=campaign.id,
+        email=email,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        company=body.company,
+        role=body.role,
+        linkedin_url=body.linkedin_url,
+        timezone=body.timezone,
+        custom_fields=dict(body.custom_fields),
+        status=LeadStatus.UNSUBSCRIBED if suppressed else LeadStatus.QUEUED,
+        status_reason=f"suppressed ({suppressed.reason})" if suppressed else None,
+        finished_at=now if suppressed else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(lead)
+    try:
+        await session.flush()
+        event_id = await record_event(
+            session,
+            workspace_id=lead.workspace_id,
+            type="lead.created",
+            data={"lead": lead_payload(lead)},
+            dedupe_key=f"lead.created:{lead.id}",
+            at=now,
+            new=True,
+        )
+        await session.commit()
+    except IntegrityError:
+        # The same lead posted concurrently: the other request's row is the lead.
+        await session.rollback()
+        existing = await find(session, campaign.id, email)
+        if existing is None:
+            raise
+        return Enrolled(existing, False, [])
+    return Enrolled(lead, True, [event_id])
+
+
+async def start(
+    client: Client,
+    settings: Settings,
+    session: AsyncSession,
+    lead: Lead,
+    event_ids: list[str] | None = None,
+) -> bool:
+    """Start the lead's workflow unless it runs (or ran) already; True if started now.
+    A lead whose first start failed gets its `lead.created` published by this start."""
+    campaign = await session.get(Campaign, lead.campaign_id)
+    assert campaign is not None
+    plan = plan_from(campaign, await campaign_steps(session, campaign.id), lead)
+    if event_ids is None:
+        event_ids = await event_ids_for(session, [f"lead.created:{lead.id}"])
+    return await start_lead_workflow(client, settings, lead, plan, event_ids)
+
+
+def apply_update(lead: Lead, body: LeadUpdate) -> bool:
+    """Apply the given fields; True when the lead's time zone changed (its workflow must
+    re-plan)."""
+    given = body.model_fields_set
+    if "timezone" in given:
+        check_timezone(body.timezone)
+    for field in EDITABLE:
+        if field in given:
+            setattr(lead, field, getattr(body, field))
+    if "custom_fields" in given:
+        lead.custom_fields = dict(body.custom_fields or {})
+    lead.updated_at = utcnow()
+    return "timezone" in given and not is_terminal(lead.status)
