@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlmodel import Session, select
 
+from outreach.campaigns import service as campaigns
+from outreach.campaigns.schemas import CampaignCreate
+from outreach.campaigns.status import CampaignStatus
 from outreach.config import Settings
-from outreach.db import make_sync_engine
+from outreach.db import Database, make_sync_engine
 from outreach.ids import new_id
-from outreach.models import ApiKey, Campaign, Step, Workspace, utcnow
+from outreach.models import ApiKey, Workspace, utcnow
 from outreach.scopes import ALL_SCOPES, PLANS
 from outreach.security import generate_api_key, hash_api_key, key_display_prefix
 
@@ -121,7 +125,8 @@ DEMO_STEPS = [
 
 
 def seed_demo(settings: Settings) -> dict[str, Any] | None:
-    """A demo workspace (plan pro), campaign and all-scopes key on first run; None after."""
+    """A demo workspace (plan pro), campaign and all-scopes key on first run; None after.
+    The campaign is made by the same service (and rules) as `POST /campaigns`."""
     engine = make_sync_engine(settings)
     try:
         with Session(engine) as session:
@@ -129,39 +134,36 @@ def seed_demo(settings: Settings) -> dict[str, Any] | None:
                 return None
             ws = Workspace(id=new_id("ws"), name="Demo workspace", plan="pro")
             session.add(ws)
-            session.flush()
-            now = utcnow()
-            camp = Campaign(
-                id=new_id("camp"),
-                workspace_id=ws.id,
-                name="Demo: vibe coders Q2",
-                status="active",
-                from_name="Anita",
-                from_email="anita@example.com",
-                pitch_context="We help solo SaaS founders ship in 7 days.",
-                daily_cap=80,
-                timezone="UTC",
-                send_window=None,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(camp)
-            session.flush()
-            for pos, (channel, delay, subject, body) in enumerate(DEMO_STEPS, start=1):
-                session.add(
-                    Step(
-                        id=new_id("step"),
-                        campaign_id=camp.id,
-                        position=pos,
-                        channel=channel,
-                        delay=delay,
-                        subject=subject,
-                        body=body,
-                    )
-                )
             session.commit()
-            ws_id, camp_id = ws.id, camp.id
+            ws_id = ws.id
     finally:
         engine.dispose()
+    camp_id = asyncio.run(_demo_campaign(settings, ws_id))
     key = create_key(settings, ws_id, list(ALL_SCOPES), name="demo")
     return {"workspaceId": ws_id, "campaignId": camp_id, "key": key["key"]}
+
+
+async def _demo_campaign(settings: Settings, workspace_id: str) -> str:
+    body = CampaignCreate.model_validate(
+        {
+            "name": "Demo: vibe coders Q2",
+            "status": CampaignStatus.ACTIVE,
+            "fromName": "Anita",
+            "fromEmail": "anita@example.com",
+            "pitchContext": "We help solo SaaS founders ship in 7 days.",
+            "dailyCap": 80,
+            "timezone": "UTC",
+            "steps": [
+                {"channel": channel, "delay": delay, "subject": subject, "body": text}
+                for channel, delay, subject, text in DEMO_STEPS
+            ],
+        }
+    )
+    db = Database(settings)
+    try:
+        async with db.session() as session:
+            campaign = await campaigns.create(session, workspace_id, body)
+            await session.commit()
+            return campaign.id
+    finally:
+        await db.dispose()

@@ -10,6 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from outreach.campaigns.status import CampaignStatus, Channel
+from outreach.inbound.status import ReplyKind, ReplyStatus
+from outreach.leads.status import LeadStatus
+from outreach.sends.status import SendStatus, TouchStatus
+from outreach.webhooks.status import DeliveryStatus
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -79,7 +85,7 @@ class Campaign(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
     name: str = Field(max_length=200)
-    status: str = Field(default="draft", max_length=20)  # draft | active | paused | archived
+    status: str = Field(default=CampaignStatus.DRAFT, max_length=20)  # a CampaignStatus
     from_name: str | None = Field(default=None, max_length=200)
     from_email: str | None = Field(default=None, max_length=320)
     pitch_context: str | None = None
@@ -96,7 +102,7 @@ class Step(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     campaign_id: str = Field(foreign_key="campaign.id", index=True, max_length=40)
     position: int  # 1-based
-    channel: str = Field(default="email", max_length=20)  # email | linkedin | twitter
+    channel: str = Field(default=Channel.EMAIL, max_length=20)  # a Channel
     delay: str = Field(default="P0D", max_length=40)  # ISO 8601 duration after previous step
     subject: str | None = None
     body: str = ""
@@ -106,17 +112,7 @@ class Step(SQLModel, table=True):
 
 # -- leads and what happens to them ------------------------------------------------------
 
-LEAD_STATUSES = (
-    "queued",
-    "active",
-    "paused",
-    "replied",
-    "bounced",
-    "unsubscribed",
-    "completed",
-    "stopped",
-)
-TERMINAL_LEAD_STATUSES = frozenset({"replied", "bounced", "unsubscribed", "completed", "stopped"})
+TERMINAL_LEAD_STATUSES = frozenset(s for s in LeadStatus if s.terminal)  # transitional alias
 
 
 class Lead(SQLModel, table=True):
@@ -138,7 +134,7 @@ class Lead(SQLModel, table=True):
     linkedin_url: str | None = Field(default=None, max_length=500)
     timezone: str | None = Field(default=None, max_length=64)
     custom_fields: dict = json_field(dict)
-    status: str = Field(default="queued", max_length=20)
+    status: str = Field(default=LeadStatus.QUEUED, max_length=20)  # a LeadStatus
     status_reason: str | None = Field(default=None, max_length=200)
     current_step: int = 0  # position of the last step done (0 = none yet)
     next_send_at: datetime | None = ts_field()
@@ -147,8 +143,6 @@ class Lead(SQLModel, table=True):
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 
-
-SEND_STATUSES = ("claimed", "sending", "sent", "failed", "bounced", "unknown", "skipped")
 
 
 class Send(SQLModel, table=True):
@@ -169,7 +163,7 @@ class Send(SQLModel, table=True):
     from_email: str | None = Field(default=None, max_length=320)
     subject: str | None = None
     message_id: str | None = Field(default=None, max_length=300, unique=True)
-    status: str = Field(default="claimed", max_length=20)
+    status: str = Field(default=SendStatus.CLAIMED, max_length=20)  # a SendStatus
     forced: bool = False
     attempts: int = 0
     cap_day: str | None = Field(default=None, max_length=10)  # day whose cap slot it holds
@@ -206,7 +200,7 @@ class ChannelTouch(SQLModel, table=True):
     step_position: int
     channel: str = Field(max_length=20)
     text: str = ""
-    status: str = Field(default="queued", max_length=20)  # queued | sent
+    status: str = Field(default=TouchStatus.QUEUED, max_length=20)  # a TouchStatus
     created_at: datetime = created_field()
     sent_at: datetime | None = ts_field()
 
@@ -217,7 +211,7 @@ class Suppression(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
     email: str = Field(max_length=320)
-    reason: str = Field(max_length=40)  # unsubscribed | bounced | manual
+    reason: str = Field(max_length=40)  # a SuppressionReason
     lead_id: str | None = Field(default=None, max_length=40)
     created_at: datetime = created_field()
 
@@ -239,7 +233,11 @@ class Reply(SQLModel, table=True):
     mailbox_id: str | None = Field(default=None, max_length=40)
     source: str = Field(default="inbound", max_length=20)  # inbound | imap
     # reply | bounce (hard DSN / mailer-daemon failure) | dsn (delayed, relayed: no effect)
-    kind: str = Field(default="reply", max_length=20, sa_column_kwargs={"server_default": "reply"})
+    kind: str = Field(
+        default=ReplyKind.REPLY,
+        max_length=20,
+        sa_column_kwargs={"server_default": ReplyKind.REPLY.value},
+    )
     matched_by: str | None = Field(default=None, max_length=20)  # headers | address
     message_id: str | None = Field(default=None, max_length=300)
     in_reply_to: str | None = Field(default=None, max_length=300)
@@ -255,7 +253,7 @@ class Reply(SQLModel, table=True):
     raw_size: int = 0
     truncated: bool = False
     # received (stored) -> matched -> classified -> done (its label's effect applied)
-    status: str = Field(default="received", max_length=20)
+    status: str = Field(default=ReplyStatus.RECEIVED, max_length=20)  # a ReplyStatus
     label: str | None = Field(default=None, max_length=40)
     confidence: float | None = None
     reasons: list[str] = json_field(list)
@@ -319,7 +317,7 @@ class WebhookDelivery(SQLModel, table=True):
     workflow_id: str = Field(max_length=200, unique=True)
     replay_of: str | None = Field(default=None, max_length=40)
     # pending | retrying | delivered | failed | cancelled (see outreach.webhooks.policy)
-    status: str = Field(default="pending", max_length=20)
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=20)  # a DeliveryStatus
     attempt_count: int = 0
     last_status_code: int | None = None
     last_error: str | None = None

@@ -258,8 +258,8 @@ async def start_lead(
     **input_overrides: Any,
 ) -> Any:
     """Start the lead's workflow the way the API does; return its handle."""
-    from outreach.leads.runs import lead_input, lead_search_attributes
     from outreach.leads.plans import load_plan
+    from outreach.leads.runs import lead_input, lead_search_attributes
     from outreach.temporal import lead_workflow_id
 
     async with db.session() as s:

@@ -8,6 +8,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.leads import LeadActivities
     from outreach.contracts import CAMPAIGN_SYNC_WORKFLOW
 
 
@@ -15,10 +16,9 @@ with workflow.unsafe.imports_passed_through():
 class CampaignSyncWorkflow:
     @workflow.run
     async def run(self, campaign_id: str) -> int:
-        return await workflow.execute_activity(
-            "signal_campaign_leads",
+        return await workflow.execute_activity_method(
+            LeadActivities.signal_campaign_leads,
             campaign_id,
-            result_type=int,
             start_to_close_timeout=timedelta(minutes=30),
             heartbeat_timeout=timedelta(minutes=1),
             retry_policy=RetryPolicy(maximum_attempts=10, maximum_interval=timedelta(minutes=1)),

@@ -12,6 +12,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.replies import ReplyActivities
     from outreach.inbound.contracts import MAILBOX_SYNC_WORKFLOW, SyncOutcome
 
 MAX_ROUNDS = 10
@@ -32,10 +33,9 @@ class MailboxSyncWorkflow:
     async def run(self, mailbox_id: str) -> SyncOutcome:
         total = SyncOutcome("ok")
         for _ in range(MAX_ROUNDS):
-            out = await workflow.execute_activity(
-                "sync_mailbox",
+            out = await workflow.execute_activity_method(
+                ReplyActivities.sync_mailbox,
                 mailbox_id,
-                result_type=SyncOutcome,
                 start_to_close_timeout=SYNC_TIMEOUT,
                 heartbeat_timeout=SYNC_HEARTBEAT,
                 retry_policy=SYNC_RETRY,

@@ -18,13 +18,13 @@ from temporalio.common import RetryPolicy
 from workflows.policies import DB_RETRY, DB_TIMEOUT
 
 with workflow.unsafe.imports_passed_through():
+    from activities.replies import ReplyActivities
     from outreach.inbound.contracts import (
         INBOUND_REPLY_WORKFLOW,
-        ClassifyOutcome,
-        MatchOutcome,
         ReplyEffect,
     )
     from outreach.inbound.effects import effect_for
+    from outreach.inbound.status import ReplyKind
 
 # The classifier may call a model over HTTP (its own request timeout is 15 s by default,
 # and it falls back to the rules on any failure); a few tries cover a dying worker.
@@ -48,36 +48,33 @@ SIGNAL_RETRY = RetryPolicy(
 class InboundReplyWorkflow:
     @workflow.run
     async def run(self, reply_id: str) -> str:
-        match = await workflow.execute_activity(
-            "match_inbound",
+        match = await workflow.execute_activity_method(
+            ReplyActivities.match,
             reply_id,
-            result_type=MatchOutcome,
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=DB_RETRY,
         )
-        if match.kind == "bounce":
+        if match.kind == ReplyKind.BOUNCE:
             if match.lead_id is None:
                 return "bounce_unmatched"
-            return await workflow.execute_activity(
-                "apply_bounce",
+            return await workflow.execute_activity_method(
+                ReplyActivities.apply_bounce,
                 reply_id,
-                result_type=str,
                 start_to_close_timeout=DB_TIMEOUT,
                 retry_policy=SIGNAL_RETRY,
             )
-        if match.kind != "reply":
+        if match.kind != ReplyKind.REPLY:
             return match.kind  # a delayed / relayed report, or a row that is gone
 
-        label = await workflow.execute_activity(
-            "classify_reply",
+        label = await workflow.execute_activity_method(
+            ReplyActivities.classify,
             reply_id,
-            result_type=ClassifyOutcome,
             start_to_close_timeout=CLASSIFY_TIMEOUT,
             retry_policy=CLASSIFY_RETRY,
         )
         effect = effect_for(label.label, label.return_date)
-        await workflow.execute_activity(
-            "apply_reply_effect",
+        await workflow.execute_activity_method(
+            ReplyActivities.apply_effect,
             ReplyEffect(
                 reply_id=reply_id,
                 lead_id=match.lead_id,
@@ -85,7 +82,6 @@ class InboundReplyWorkflow:
                 label=label.label,
                 return_date=label.return_date,
             ),
-            result_type=str,
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=SIGNAL_RETRY,
         )

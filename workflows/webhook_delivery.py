@@ -20,6 +20,7 @@ from temporalio.exceptions import ActivityError
 from workflows.policies import DB_RETRY, DB_TIMEOUT
 
 with workflow.unsafe.imports_passed_through():
+    from activities.webhooks import WebhookActivities
     from outreach import search_attributes as sa
     from outreach.contracts import WEBHOOK_DELIVERY_WORKFLOW, DeliveryInput
     from outreach.webhooks.policy import (
@@ -33,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         DeliveryOutcome,
         after_attempt,
     )
+    from outreach.webhooks.status import DeliveryStatus
 
 # The attempt activity is retried only when it fails itself (a database hiccup before the
 # POST, a worker crash); receivers' answers are results, never activity failures.
@@ -49,7 +51,7 @@ WEBHOOKS_QUEUE_SUFFIX = "-webhooks"
 @workflow.defn(name=WEBHOOK_DELIVERY_WORKFLOW)
 class WebhookDeliveryWorkflow:
     def __init__(self) -> None:
-        self._shown = "pending"
+        self._shown: str = DeliveryStatus.PENDING
 
     @workflow.run
     async def run(self, inp: DeliveryInput) -> DeliveryOutcome:
@@ -69,8 +71,8 @@ class WebhookDeliveryWorkflow:
             if ping:
                 status, delay = (FAILED if status == RETRYING else status), None
             elif not result.recorded:
-                await workflow.execute_activity(
-                    "record_webhook_attempt",
+                await workflow.execute_activity_method(
+                    WebhookActivities.record,
                     args=[request, result],
                     task_queue=self._queue(),
                     start_to_close_timeout=DB_TIMEOUT,
@@ -84,10 +86,9 @@ class WebhookDeliveryWorkflow:
 
     async def _attempt(self, request: AttemptRequest) -> AttemptResult:
         try:
-            return await workflow.execute_activity(
-                "deliver_webhook",
+            return await workflow.execute_activity_method(
+                WebhookActivities.deliver,
                 request,
-                result_type=AttemptResult,
                 task_queue=self._queue(),
                 start_to_close_timeout=ATTEMPT_TIMEOUT,
                 retry_policy=ATTEMPT_RETRY,

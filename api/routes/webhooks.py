@@ -32,20 +32,14 @@ from outreach.ids import new_id
 from outreach.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
 from outreach.scopes import Scope
 from outreach.webhooks import guard
-from outreach.webhooks.policy import (
-    DELIVERY_STATUSES,
-    TEST_EVENT_TYPE,
-    AttemptResult,
-    DeliveryOutcome,
-)
+from outreach.webhooks.policy import TEST_EVENT_TYPE, AttemptResult, DeliveryOutcome
 from outreach.webhooks.signing import new_secret, secret_hint
+from outreach.webhooks.status import AttemptOutcome, DeliveryStatus
 
 log = logging.getLogger("outreach.api.webhooks")
 router = APIRouter(tags=["webhooks"])
 
 MAX_ENDPOINTS_PER_WORKSPACE = 20
-DeliveryStatus = Literal["pending", "retrying", "delivered", "failed", "cancelled"]
-assert set(DeliveryStatus.__args__) == set(DELIVERY_STATUSES)  # type: ignore[attr-defined]
 TEST_WAIT_SECONDS = 15  # the attempt's own limit is 10 s
 TEST_EXPIRY = timedelta(minutes=2)  # a ping nobody ran by then is dropped
 
@@ -100,7 +94,9 @@ class AttemptOut(Out):
     started_at: Timestamp
     duration_ms: int | None
     status_code: int | None
-    outcome: str = Field(description="delivered | retry (another attempt is scheduled) | failed")
+    outcome: AttemptOutcome = Field(
+        description="delivered | retry (another attempt is scheduled) | failed"
+    )
     error: str | None
     response_body: str | None = Field(description="The first 2 KB of the response")
 
@@ -110,7 +106,7 @@ class DeliveryOut(Out):
     endpoint_id: str
     event_id: str
     event_type: str
-    status: str = Field(description="pending | retrying | delivered | failed | cancelled")
+    status: DeliveryStatus
     attempt_count: int
     last_status_code: int | None
     last_error: str | None
@@ -127,9 +123,12 @@ class DeliveryList(Out):
     next_cursor: str | None
 
 
+PingStatus = Literal[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.PENDING]
+
+
 class TestDeliveryOut(Out):
     event_id: str
-    status: Literal["delivered", "failed", "pending"] = Field(
+    status: PingStatus = Field(
         description="pending (202): no answer yet within the wait; the ping still goes out"
     )
     status_code: int | None
@@ -478,7 +477,7 @@ async def test_webhook(
         response.status_code = 202
         return TestDeliveryOut(
             event_id=event_id,
-            status="pending",
+            status=DeliveryStatus.PENDING,
             status_code=None,
             duration_ms=None,
             error=None,
@@ -488,10 +487,11 @@ async def test_webhook(
         raise APIError(
             503, "temporal_unavailable", "The test delivery could not start; retry shortly."
         ) from exc
-    last = outcome.last or AttemptResult(outcome.status)
+    last = outcome.last or AttemptResult(AttemptOutcome(outcome.status))
+    delivered = outcome.status == DeliveryStatus.DELIVERED
     return TestDeliveryOut(
         event_id=event_id,
-        status="delivered" if outcome.status == "delivered" else "failed",
+        status=DeliveryStatus.DELIVERED if delivered else DeliveryStatus.FAILED,
         status_code=last.status_code,
         duration_ms=last.duration_ms,
         error=last.error,

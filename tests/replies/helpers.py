@@ -16,9 +16,9 @@ from temporalio.client import Client, WorkflowHandle
 from api.main import create_app
 from outreach.config import Settings
 from outreach.db import Database
-from outreach.leads import lead_handle, start_lead_workflow
-from outreach.models import Campaign, Event, Lead, Reply, Send, utcnow
 from outreach.leads.plans import campaign_steps, plan_from
+from outreach.leads.runs import lead_handle, start_lead_workflow
+from outreach.models import Campaign, Event, Lead, Reply, Send, utcnow
 from tests.helpers import make_campaign, make_key, make_lead, make_workspace
 
 THREE_STEPS = [

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import func, select
 
 from outreach.inbound.message import BODY_CAP, RAW_CAP
-from outreach.leads import lead_handle
+from outreach.leads.runs import lead_handle
 from outreach.models import Reply, ReplyRaw
 from tests.helpers import make_campaign, make_key, make_lead
 from tests.replies.conftest import Flow

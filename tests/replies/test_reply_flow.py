@@ -16,7 +16,7 @@ from temporalio.client import WorkflowHandle
 from outreach.contracts import LEAD_QUERY_PROGRESS
 from outreach.inbound.effects import hold_instant
 from outreach.inbound.message import parse_message
-from outreach.leads import lead_handle
+from outreach.leads.runs import lead_handle
 from outreach.models import Lead, Reply, Send, Suppression, utcnow
 from tests.helpers import make_campaign, make_lead, reload, sends_of
 from tests.replies.conftest import Flow
