@@ -11,7 +11,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlmodel import col, select
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
+from temporalio.client import (
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+    WorkflowUpdateStage,
+)
 from temporalio.service import RPCError, RPCStatusCode
 
 from api import schemas as s
@@ -223,7 +227,7 @@ async def _control(
         if exc.status != RPCStatusCode.DEADLINE_EXCEEDED:
             raise
         await _signal(handle, fallback_signal, response)
-    except TimeoutError:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         await _signal(handle, fallback_signal, response)
     session.expire_all()
     await session.refresh(lead)
@@ -336,7 +340,7 @@ async def send_next(
     except WorkflowUpdateFailedError as exc:
         cause = getattr(exc.cause, "message", None) or str(exc.cause)
         raise unprocessable(cause, "send_next_rejected") from exc
-    except TimeoutError:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         response.status_code, result = 202, pending
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:

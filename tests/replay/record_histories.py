@@ -36,6 +36,8 @@ from outreach.contracts import (
     LEAD_UPDATE_SEND_NEXT,
     HoldSignal,
     LeadSignal,
+    LeadUpdate,
+    Progress,
     ReplySignal,
     TouchSent,
 )
@@ -352,6 +354,20 @@ async def lead_send_next(r: Run) -> None:
     result = await handle.execute_update(LEAD_UPDATE_SEND_NEXT)
     assert result["outcome"] == "sent"
     assert await handle.result() == "completed"
+
+
+@scenario
+async def lead_controlled_by_updates(r: Run) -> None:
+    """v0.2.0: pause, resume, send-next and stop as updates answered once applied."""
+    lead, handle = await r.lead([*THREE, ("email", "P3D", None, "Four.")])
+    await r.sent(lead.id, 1)
+    assert (await handle.execute_update(LeadUpdate.PAUSE, result_type=Progress)).status == "paused"
+    await r.env.sleep(timedelta(days=3))
+    resumed = await handle.execute_update(LeadUpdate.RESUME, result_type=Progress)
+    assert resumed.status == "active"
+    assert (await handle.execute_update(LeadUpdate.SEND_NEXT))["outcome"] == "sent"
+    assert (await handle.execute_update(LeadUpdate.STOP, result_type=Progress)).status == "stopped"
+    assert await handle.result() == "stopped"
 
 
 @scenario

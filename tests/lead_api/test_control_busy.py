@@ -1,0 +1,63 @@
+"""Pause / resume / stop when no worker answers: the API does not hang; it answers 202 with
+the row as it is and leaves the request as a durable signal, applied once a worker runs
+the lead again."""
+
+from __future__ import annotations
+
+import httpx
+
+import api.routes.leads as lead_routes
+from api.deps import AppState
+from api.main import create_app
+from outreach.leads import service
+from outreach.models import Lead
+from tests.conftest import settings_for
+from tests.helpers import (
+    eventually,
+    make_campaign,
+    make_key,
+    make_lead,
+    make_workspace,
+    reload,
+    running_worker,
+    sends_of,
+)
+
+API = "/api/v1/outreach"
+STEPS = [("email", "P0D", "Hello", "one"), ("email", "P2D", None, "two")]
+
+
+async def test_pause_without_a_worker_is_kept_and_applied_later(
+    ts_env, settings, db, smtp, monkeypatch
+):
+    monkeypatch.setattr(lead_routes, "ACCEPT_TIMEOUT", 1.0)
+    st = settings_for(settings, smtp)
+    ws = await make_workspace(db)
+    key = await make_key(db, ws.id)
+    lead = await make_lead(db, await make_campaign(db, ws.id, STEPS))
+    async with running_worker(ts_env.client, st, db):
+        async with db.session() as s:  # as the API starts it (not ended with the worker)
+            await service.start(ts_env.client, st, s, lead, [])
+
+        async def first_sent() -> bool:
+            return any(s.status == "sent" for s in await sends_of(db, lead.id))
+
+        await eventually(first_sent)
+
+    app = create_app(st, ts_env.client)
+    app.state.outreach = AppState(st, ts_env.client)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        resp = await http.post(
+            f"{API}/leads/{lead.id}/pause", headers={"Authorization": f"Bearer {key}"}
+        )
+    await app.state.outreach.close()
+    assert resp.status_code == 202, resp.text
+    assert resp.json()["status"] == "active"  # not applied yet: nobody runs the lead
+
+    async with running_worker(ts_env.client, st, db):
+
+        async def paused() -> bool:
+            return (await reload(db, Lead, lead.id)).status == "paused"
+
+        await eventually(paused)
