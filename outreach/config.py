@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     # Signs unsubscribe tokens. Default: a random key kept in <data_dir>/secret_key.
     secret_key: str | None = None
 
+    # Dev and tests only (`outreach dev` turns it on): every outbound connection made on a
+    # user's behalf (webhook targets, IMAP hosts; see outreach.netguard) may then reach
+    # loopback and private addresses. Metadata, link-local, unspecified and the other
+    # non-public ranges stay refused whatever it says.
     webhook_allow_private_targets: bool = False
 
     # Seconds of random spread added when many leads wake at the same window opening.
