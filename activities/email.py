@@ -7,6 +7,7 @@ bounced or unknown (final: a retry finds it and does nothing more).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,7 +40,7 @@ from outreach.models import (
     utcnow,
 )
 from outreach.payloads import lead_payload, send_payload, touch_payload
-from outreach.render import lead_variables, render
+from outreach.render import RENDERED_BODY_CAP, lead_variables, render
 from outreach.security import sign_token
 from outreach.sends.status import IN_THREAD, SETTLED, SendStatus, StepOutcome
 from outreach.suppression import SuppressionReason, suppress
@@ -47,6 +48,7 @@ from outreach.suppression import SuppressionReason, suppress
 log = logging.getLogger("outreach.activities.email")
 
 UNSUBSCRIBE_PURPOSE = "unsub"
+RENDER_FAILED = "RenderFailed"  # the activity error type of a message that cannot be built
 
 
 def unsubscribe_url(settings: Settings, lead_id: str) -> str:
@@ -290,7 +292,7 @@ class EmailActivities(Activities):
         unsub = unsubscribe_url(self.settings, lead.id)
         variables = lead_variables(lead, campaign, {"unsubscribeUrl": unsub})
         first_subject, previous = await self._thread(s, lead.id, req.position)
-        subject = render(step.subject, variables).strip() or reply_subject(first_subject)
+        subject = mail.header_text(render(step.subject, variables)) or reply_subject(first_subject)
         body = render(step.body, variables)
         send.subject = subject
         send.status, send.cap_day, send.forced = SendStatus.CLAIMED, cap_day, req.forced
@@ -314,6 +316,21 @@ class EmailActivities(Activities):
         )
 
         claimed_attempt = send.attempts
+        try:
+            if len(body) > RENDERED_BODY_CAP:
+                raise ValueError(
+                    f"the body rendered to {len(body):,} characters (at most {RENDERED_BODY_CAP:,})"
+                )
+            # MIME building is CPU work: never on the event loop other leads share.
+            raw = await asyncio.to_thread(mail.build_message, outgoing)
+        except (ValueError, TypeError, LookupError) as exc:
+            # Not an SMTP outage: retrying renders the same thing. The lead is paused
+            # (`render_failed`) until its fields or the step are fixed and it is resumed.
+            raise ApplicationError(
+                f"the message could not be built: {exc}"[:500],
+                type=RENDER_FAILED,
+                non_retryable=True,
+            ) from exc
 
         async def before_data() -> None:
             # From here on the server may have the message: a crash means "unknown". Only
@@ -337,7 +354,7 @@ class EmailActivities(Activities):
         try:
             await mail.deliver(
                 self.settings,
-                mail.build_message(outgoing),
+                raw,
                 outgoing.from_email,
                 outgoing.to_email,
                 before_data,

@@ -15,6 +15,8 @@ from outreach.contracts import LeadSignal, LeadTransition, Plan, TouchSent
 from outreach.events import record_event
 from outreach.leads.plans import load_plan
 from outreach.leads.status import (
+    PAUSED_BY_FAILURE,
+    RENDER_FAILED,
     RESUME,
     TERMINAL,
     LeadStatus,
@@ -78,7 +80,7 @@ class LeadActivities(Activities):
             elif target == LeadStatus.PAUSED:
                 if can_pause(lead.status):
                     lead.status, lead.status_reason = LeadStatus.PAUSED, _clip(change.reason)
-                if change.reason == "send_failed" and change.send_position is not None:
+                if change.reason in PAUSED_BY_FAILURE and change.send_position is not None:
                     events += await self._send_failed(s, lead, change)
             elif can_end(lead.status, target):
                 lead.status, lead.status_reason = LeadStatus(target), _clip(change.reason)
@@ -133,7 +135,7 @@ class LeadActivities(Activities):
                 data={
                     "send": send_payload(send),
                     "lead": lead_payload(lead),
-                    "reason": "smtp_error",
+                    "reason": "render_error" if change.reason == RENDER_FAILED else "smtp_error",
                     "error": change.error,
                 },
                 dedupe_key=f"send.failed:{send.id}:{send.attempts}",

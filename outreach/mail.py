@@ -7,7 +7,9 @@ the outcome is unknown if the connection dies.
 
 from __future__ import annotations
 
+import email.policy
 import email.utils
+import re
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +35,21 @@ class Outgoing:
     references: tuple[str, ...] = ()
 
 
+# Header lines may be up to 998 characters (RFC 5322 2.1.1). Python's default policy folds at
+# 78 and, when a single token is longer (a List-Unsubscribe URL, a Message-ID), writes it as
+# an RFC 2047 encoded word, which mail clients cannot use: `<https://...>` must stay literal
+# (RFC 2369 / RFC 8058). Folding still happens at spaces past 998 (a long References).
+POLICY = email.policy.SMTP.clone(max_line_length=998)
+SUBJECT_CAP = 998  # characters of a rendered subject
+_CONTROL = re.compile(r"[ ]*[\x00-\x1f\x7f\u2028\u2029]+[ ]*")
+
+
+def header_text(value: str, cap: int = SUBJECT_CAP) -> str:
+    """Text fit for a header: line breaks and other control characters become one space
+    (never a second header), surrounding space trimmed, at most `cap` characters."""
+    return _CONTROL.sub(" ", value).strip()[:cap].strip()
+
+
 def make_message_id(send_id: str, from_email: str) -> str:
     domain = from_email.rsplit("@", 1)[-1] or "localhost"
     return f"<{send_id}@{domain}>"
@@ -42,13 +59,19 @@ def footer(unsubscribe_url: str) -> str:
     return f"\n\n--\nDon't want these emails? Unsubscribe: {unsubscribe_url}\n"
 
 
-def build_message(out: Outgoing) -> EmailMessage:
-    msg = EmailMessage()
+def build_message(out: Outgoing) -> bytes:
+    """The message as it goes on the wire (CRLF line ends). Pure, but CPU-bound for big
+    bodies: callers in async code run it in a thread."""
+    msg = EmailMessage(policy=POLICY)
     local, _, domain = out.from_email.rpartition("@")
-    msg["From"] = Address(display_name=out.from_name or "", username=local, domain=domain)
+    msg["From"] = Address(
+        display_name=header_text(out.from_name or "", 200), username=local, domain=domain
+    )
     to_local, _, to_domain = out.to_email.rpartition("@")
-    msg["To"] = Address(display_name=out.to_name or "", username=to_local, domain=to_domain)
-    msg["Subject"] = out.subject
+    msg["To"] = Address(
+        display_name=header_text(out.to_name or "", 200), username=to_local, domain=to_domain
+    )
+    msg["Subject"] = header_text(out.subject)
     msg["Date"] = email.utils.formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = out.message_id
     if out.in_reply_to:
@@ -59,7 +82,7 @@ def build_message(out: Outgoing) -> EmailMessage:
     msg["List-Unsubscribe"] = f"<{out.unsubscribe_url}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(out.body.rstrip("\n") + footer(out.unsubscribe_url))
-    return msg
+    return msg.as_bytes()
 
 
 class SmtpTransient(Exception):
@@ -110,7 +133,7 @@ def _describe(exc: aiosmtplib.SMTPResponseException) -> str:
 
 async def deliver(
     settings: Settings,
-    message: EmailMessage,
+    message: bytes,
     sender: str,
     recipient: str,
     before_data: Callable[[], Awaitable[None]],
@@ -144,7 +167,7 @@ async def deliver(
             raise SmtpTransient(f"SMTP failed before DATA: {exc}") from exc
         await before_data()
         try:
-            response = await smtp.data(message.as_bytes())
+            response = await smtp.data(message)
         except aiosmtplib.SMTPResponseException as exc:
             # The server answered: it did not take the message.
             if exc.code >= 500:

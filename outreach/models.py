@@ -144,7 +144,6 @@ class Lead(SQLModel, table=True):
     updated_at: datetime = created_field()
 
 
-
 class Send(SQLModel, table=True):
     """One email step for one lead. Unique on (lead, step): the exactly-once anchor."""
 

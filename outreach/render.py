@@ -50,3 +50,39 @@ def lead_variables(lead: Any, campaign: Any, extra: Mapping[str, Any] | None = N
     }
     values.update(extra or {})
     return values
+
+
+# -- size bounds ---------------------------------------------------------------------------
+# A template may not render into something a shared worker cannot afford: a custom value is
+# at most CUSTOM_VALUE_CAP characters, and a step whose body could render past
+# RENDERED_BODY_CAP (every variable at its longest) is refused when the campaign is saved.
+
+CUSTOM_VALUE_CAP = 1_000
+RENDERED_BODY_CAP = 200_000
+# The longest each standard variable can be (the API's field limits); anything else is a
+# custom field.
+VARIABLE_CAPS = {
+    "firstName": 200,
+    "lastName": 200,
+    "fullName": 401,
+    "company": 300,
+    "role": 200,
+    "email": 320,
+    "linkedinUrl": 500,
+    "fromName": 200,
+    "fromEmail": 320,
+    "unsubscribeUrl": 600,
+}
+
+
+def longest_render(text: str | None) -> int:
+    """The most characters `text` can render to, every variable at its longest."""
+    if not text:
+        return 0
+    total, last = 0, 0
+    for m in _VAR.finditer(text):
+        total += m.start() - last
+        fallback = len((m.group(2) or "").strip())
+        total += max(VARIABLE_CAPS.get(m.group(1), CUSTOM_VALUE_CAP), fallback)
+        last = m.end()
+    return total + len(text) - last

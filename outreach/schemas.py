@@ -6,11 +6,14 @@ as their `data`, so the two never drift apart."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, model_validator
 from pydantic.alias_generators import to_camel
+
+from outreach.errors import RuleBroken
 
 
 def _iso_z(value: datetime) -> str:
@@ -69,3 +72,17 @@ class In(BaseModel):
 def dump(body: BaseModel) -> dict[str, Any]:
     """A body as the JSON the API sends (camelCase, timestamps as strings)."""
     return body.model_dump(mode="json", by_alias=True)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def single_line(value: str, field: str) -> str:
+    """A value that ends up in a mail header (a name, a subject): RuleBroken when it holds
+    a line break or another control character (it could add a header)."""
+    if _CONTROL.search(value):
+        raise RuleBroken(
+            f"{field} must not contain line breaks or other control characters.",
+            "control_characters",
+        )
+    return value

@@ -19,11 +19,12 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.policies import DB_RETRY, DB_TIMEOUT
 
 with workflow.unsafe.imports_passed_through():
+    from activities.email import RENDER_FAILED as RENDER_FAILED_ERROR
     from activities.email import EmailActivities
     from activities.leads import LeadActivities
     from outreach import search_attributes as sa
@@ -60,7 +61,13 @@ with workflow.unsafe.imports_passed_through():
         WaitReason,
         WaitUntil,
     )
-    from outreach.leads.status import RESUME, LeadStatus, is_terminal
+    from outreach.leads.status import (
+        RENDER_FAILED,
+        RESUME,
+        SEND_FAILED,
+        LeadStatus,
+        is_terminal,
+    )
     from outreach.sends.status import StepOutcome
 
 # SMTP 4xx and connection errors: retried with backoff for about 25 minutes, then the send
@@ -210,15 +217,18 @@ class LeadWorkflow:
         return after.over
 
     async def _send_failed(self, step: StepPlan, forced: bool, err: ActivityError) -> None:
-        """SMTP kept failing: report `send.failed` and pause the lead for an operator."""
+        """SMTP kept failing (or the message cannot be built): report `send.failed` and
+        pause the lead for an operator."""
         assert self.inp is not None
-        error = str(err.cause or err)[:500]
+        cause = err.cause or err
+        error = str(cause)[:500]
+        unbuildable = isinstance(cause, ApplicationError) and cause.type == RENDER_FAILED_ERROR
         status = await self._transition(
             LeadTransition(
                 lead_id=self.inp.lead_id,
                 status=LeadStatus.PAUSED,
                 at=workflow.now(),
-                reason="send_failed",
+                reason=RENDER_FAILED if unbuildable else SEND_FAILED,
                 send_position=step.position,
                 error=error,
             )

@@ -181,7 +181,7 @@ async def update_lead(
 ) -> LeadOut:
     """Changes apply to every step not yet sent (they are rendered at send time)."""
     lead = await get_owned(session, Lead, lead_id, principal)
-    replan = service.apply_update(lead, body)
+    replan = await service.apply_update(session, lead, body)
     session.add(lead)
     await session.commit()
     if replan:

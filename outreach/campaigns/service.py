@@ -25,7 +25,8 @@ from outreach.emails import normalise_email
 from outreach.errors import RuleBroken
 from outreach.ids import new_id
 from outreach.models import Campaign, Lead, Reply, Send, Step, utcnow
-from outreach.render import check_template
+from outreach.render import RENDERED_BODY_CAP, check_template, longest_render
+from outreach.schemas import single_line
 from outreach.sends.status import SendStatus
 
 # A change to any of these reaches running leads (they re-read the campaign at once).
@@ -40,7 +41,7 @@ ARCHIVED_EDITABLE = frozenset({"name", "pitch_context"})
 def clean_name(name: str) -> str:
     if not name.strip():
         raise RuleBroken("name must not be blank.", "invalid_name")
-    return name.strip()
+    return single_line(name.strip(), "name")
 
 
 def validate_steps(steps: Sequence[StepIn]) -> None:
@@ -57,6 +58,15 @@ def validate_steps(steps: Sequence[StepIn]) -> None:
                 raise RuleBroken(f"steps[{i}].{name}: {exc}", "invalid_template") from exc
         if not step.body.strip():
             raise RuleBroken(f"steps[{i}].body is empty", "invalid_step")
+        if step.subject is not None:
+            single_line(step.subject, f"steps[{i}].subject")
+        longest = longest_render(step.body)
+        if longest > RENDERED_BODY_CAP:
+            raise RuleBroken(
+                f"steps[{i}].body could render to {longest:,} characters (every variable at "
+                f"its longest); at most {RENDERED_BODY_CAP:,} are sent: use fewer variables.",
+                "template_too_large",
+            )
         if step.channel == Channel.EMAIL:
             if not seen_email and not (step.subject or "").strip():
                 raise RuleBroken(
@@ -68,9 +78,14 @@ def validate_steps(steps: Sequence[StepIn]) -> None:
 
 
 def validate_settings(
-    timezone: str | None, window: SendWindowIn | None, from_email: str | None
+    timezone: str | None,
+    window: SendWindowIn | None,
+    from_email: str | None,
+    from_name: str | None = None,
 ) -> tuple[dict[str, Any] | None, str | None]:
     """(normalised window, normalised sender address); RuleBroken when one is invalid."""
+    if from_name is not None:
+        single_line(from_name, "fromName")
     if timezone is not None:
         try:
             schedule.zone(timezone)
@@ -110,7 +125,9 @@ def check_ready(campaign: Campaign, step_count: int) -> None:
 
 async def create(session: AsyncSession, workspace_id: str, body: CampaignCreate) -> Campaign:
     name = clean_name(body.name)
-    window, from_email = validate_settings(body.timezone, body.send_window, body.from_email)
+    window, from_email = validate_settings(
+        body.timezone, body.send_window, body.from_email, body.from_name
+    )
     validate_steps(body.steps)
     now = utcnow()
     campaign = Campaign(
@@ -142,7 +159,9 @@ async def update(session: AsyncSession, campaign: Campaign, body: CampaignUpdate
         raise RuleBroken(
             "The campaign is archived; it can no longer be changed.", "campaign_archived"
         )
-    window, from_email = validate_settings(body.timezone, body.send_window, body.from_email)
+    window, from_email = validate_settings(
+        body.timezone, body.send_window, body.from_email, body.from_name
+    )
     if body.steps is not None:
         validate_steps(body.steps)
     if body.status and not can_become(campaign.status, body.status):

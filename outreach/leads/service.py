@@ -24,8 +24,11 @@ from outreach.leads.plans import campaign_steps, plan_from
 from outreach.leads.runs import start_lead_workflow
 from outreach.leads.schemas import LeadCreate, LeadUpdate
 from outreach.leads.status import LeadStatus, is_terminal
+from outreach.mail import SUBJECT_CAP
 from outreach.models import Campaign, Lead, Suppression, utcnow
 from outreach.payloads import lead_payload
+from outreach.render import CUSTOM_VALUE_CAP, lead_variables, render
+from outreach.schemas import single_line
 
 log = logging.getLogger("outreach.leads")
 
@@ -56,6 +59,51 @@ def check_timezone(value: str | None) -> None:
             raise RuleBroken(f"timezone: {exc}", "invalid_timezone") from exc
 
 
+# Fields that can end up in a header (the To name, a subject): one line each.
+HEADER_BOUND = {
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "company": "company",
+    "role": "role",
+    "linkedin_url": "linkedinUrl",
+}
+CUSTOM_KEY_CAP = 100
+
+
+def check_fields(body: LeadCreate | LeadUpdate) -> None:
+    """Header-bound fields on one line; custom values within their cap (a template may
+    repeat a value many times: its size is what bounds a rendered message)."""
+    given = body.model_fields_set
+    for field, shown in HEADER_BOUND.items():
+        value = getattr(body, field)
+        if field in given and value is not None:
+            single_line(value, shown)
+    for key, value in (body.custom_fields or {}).items():
+        if len(key) > CUSTOM_KEY_CAP:
+            raise RuleBroken(
+                f"customFields: a name is longer than {CUSTOM_KEY_CAP} characters.",
+                "custom_field_too_long",
+            )
+        if isinstance(value, str) and len(value) > CUSTOM_VALUE_CAP:
+            raise RuleBroken(
+                f"customFields.{key} is {len(value):,} characters; at most "
+                f"{CUSTOM_VALUE_CAP:,} are allowed.",
+                "custom_field_too_long",
+            )
+
+
+async def check_rendered(session: AsyncSession, lead: Lead, campaign: Campaign) -> None:
+    """Every step's subject, rendered for this lead, fits in a subject line."""
+    variables = lead_variables(lead, campaign)
+    for step in await campaign_steps(session, campaign.id):
+        if step.subject and len(render(step.subject, variables).strip()) > SUBJECT_CAP:
+            raise RuleBroken(
+                f"Step {step.position}'s subject would be longer than {SUBJECT_CAP} characters "
+                "for this lead; shorten the values it uses.",
+                "rendered_subject_too_long",
+            )
+
+
 async def find(session: AsyncSession, campaign_id: str, email: str) -> Lead | None:
     return (
         await session.exec(select(Lead).where(Lead.campaign_id == campaign_id, Lead.email == email))
@@ -67,6 +115,7 @@ async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> 
     Its workflow is started by `start` once this returns."""
     email = check_email(body.email)
     check_timezone(body.timezone)
+    check_fields(body)
     existing = await find(session, campaign.id, email)
     if existing is not None:
         return Enrolled(existing, False, [])
@@ -98,6 +147,7 @@ async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> 
         created_at=now,
         updated_at=now,
     )
+    await check_rendered(session, lead, campaign)
     session.add(lead)
     try:
         await session.flush()
@@ -138,16 +188,20 @@ async def start(
     return await start_lead_workflow(client, settings, lead, plan, event_ids)
 
 
-def apply_update(lead: Lead, body: LeadUpdate) -> bool:
+async def apply_update(session: AsyncSession, lead: Lead, body: LeadUpdate) -> bool:
     """Apply the given fields; True when the lead's time zone changed (its workflow must
     re-plan)."""
     given = body.model_fields_set
     if "timezone" in given:
         check_timezone(body.timezone)
+    check_fields(body)
     for field in EDITABLE:
         if field in given:
             setattr(lead, field, getattr(body, field))
     if "custom_fields" in given:
         lead.custom_fields = dict(body.custom_fields or {})
+    campaign = await session.get(Campaign, lead.campaign_id)
+    assert campaign is not None
+    await check_rendered(session, lead, campaign)
     lead.updated_at = utcnow()
     return "timezone" in given and not is_terminal(lead.status)

@@ -90,3 +90,9 @@ def after_step(current: str, position: int, last_position: int) -> LeadStatus:
 
 # The target of a resume in a `LeadTransition`: back to `resumed(current_step)`.
 RESUME = "resumed"
+
+# Why the workflow paused a lead on its own (its `statusReason`): the step's send kept
+# failing at SMTP, or its message could not be built (fix the lead or the step, then resume).
+SEND_FAILED = "send_failed"
+RENDER_FAILED = "render_failed"
+PAUSED_BY_FAILURE = frozenset({SEND_FAILED, RENDER_FAILED})
