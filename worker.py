@@ -60,9 +60,6 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     replies = ReplyActivities(db, settings, client)
     webhooks = WebhookActivities(db, settings)
 
-    email_kw = {}
-    if settings.max_sends_per_second > 0:
-        email_kw["max_task_queue_activities_per_second"] = settings.max_sends_per_second
     return [
         Worker(
             client,
@@ -86,7 +83,8 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
             client,
             task_queue=settings.email_task_queue,
             activities=[email.perform_step],
-            **email_kw,
+            # The server caps this queue's rate across every worker (0: no cap).
+            max_task_queue_activities_per_second=settings.max_sends_per_second or None,
         ),
         Worker(
             client,

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
@@ -63,9 +64,11 @@ async def take_cap_slot(session: AsyncSession, campaign_id: str, day: str, cap: 
         result = await session.exec(
             update(CapCounter)
             .where(
-                CapCounter.campaign_id == campaign_id, CapCounter.day == day, CapCounter.count < cap
+                col(CapCounter.campaign_id) == campaign_id,
+                col(CapCounter.day) == day,
+                col(CapCounter.count) < cap,
             )
-            .values(count=CapCounter.count + 1)
+            .values(count=col(CapCounter.count) + 1)
         )
         if result.rowcount == 1:
             return True
@@ -137,7 +140,7 @@ class _Step:
             return True
         return False
 
-    async def event(self, type_: str, data: dict, key: str, new: bool = False) -> None:
+    async def event(self, type_: str, data: dict[str, Any], key: str, new: bool = False) -> None:
         self.events.append(
             await record_event(
                 self.s,
@@ -163,15 +166,16 @@ class EmailActivities(Activities):
             row = (
                 await s.exec(
                     select(Lead, Campaign, Send, Suppression.reason)
-                    .join(Campaign, Campaign.id == Lead.campaign_id)
+                    .join(Campaign, col(Campaign.id) == Lead.campaign_id)
                     .outerjoin(
-                        Send, and_(Send.lead_id == Lead.id, Send.step_position == req.position)
+                        Send,
+                        and_(col(Send.lead_id) == Lead.id, col(Send.step_position) == req.position),
                     )
                     .outerjoin(
                         Suppression,
                         and_(
-                            Suppression.workspace_id == Lead.workspace_id,
-                            Suppression.email == Lead.email,
+                            col(Suppression.workspace_id) == Lead.workspace_id,
+                            col(Suppression.email) == Lead.email,
                         ),
                     )
                     .where(Lead.id == req.lead_id)
@@ -340,9 +344,9 @@ class EmailActivities(Activities):
             taken = await s.exec(
                 update(Send)
                 .where(
-                    Send.id == send.id,
-                    Send.status == SendStatus.CLAIMED,
-                    Send.attempts == claimed_attempt,
+                    col(Send.id) == send.id,
+                    col(Send.status) == SendStatus.CLAIMED,
+                    col(Send.attempts) == claimed_attempt,
                 )
                 .values(status=SendStatus.SENDING, data_started_at=started)
             )
@@ -495,7 +499,7 @@ class EmailActivities(Activities):
                     Send.step_position < position,
                     col(Send.status).in_(IN_THREAD),
                 )
-                .order_by(Send.step_position)
+                .order_by(col(Send.step_position))
             )
         ).all()
         first_subject = (earlier[0][0] or "") if earlier else ""

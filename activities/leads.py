@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -115,7 +116,7 @@ class LeadActivities(Activities):
             await self._publish(events)
             return lead.status
 
-    async def _send_failed(self, s, lead: Lead, change: LeadTransition) -> list[str]:  # noqa: ANN001
+    async def _send_failed(self, s: AsyncSession, lead: Lead, change: LeadTransition) -> list[str]:
         send = (
             await s.exec(
                 select(Send).where(

@@ -8,10 +8,10 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
@@ -44,7 +44,7 @@ class AppState:
                         self._client = await asyncio.wait_for(
                             temporal.connect(self.settings), timeout=5
                         )
-                    except Exception as exc:  # noqa: BLE001
+                    except Exception as exc:
                         raise APIError(
                             503,
                             "temporal_unavailable",
@@ -108,7 +108,7 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     row = (
         await session.exec(
             select(ApiKey, Workspace)
-            .join(Workspace, Workspace.id == ApiKey.workspace_id)
+            .join(Workspace, col(Workspace.id) == ApiKey.workspace_id)
             .where(ApiKey.key_hash == hash_api_key(token))
         )
     ).first()
@@ -154,7 +154,7 @@ async def get_owned(session: AsyncSession, model: type[M], row_id: str, principa
     return row
 
 
-def require(scope: Scope):  # noqa: ANN201 - FastAPI dependency factory
+def require(scope: Scope) -> Any:  # a FastAPI dependency (Depends(...))
     async def _check(principal: PrincipalDep) -> Principal:
         if not principal.has(scope):
             raise APIError(

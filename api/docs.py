@@ -91,7 +91,7 @@ def finalize_openapi(
         (method.lower(), path): inspect.cleandoc(route.endpoint.__doc__)
         for path, route in api_routes(routes)
         if route.endpoint.__doc__
-        for method in route.methods
+        for method in route.methods or ()
     }
     for path, ops in schema.get("paths", {}).items():
         for method, op in ops.items():

@@ -42,7 +42,7 @@ class Arrivals:
     def __init__(self) -> None:
         self.at: dict[str, float] = {}
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         now = time.monotonic()
         for rcpt in envelope.rcpt_tos:
             self.at.setdefault(rcpt.lower(), now)
@@ -116,7 +116,7 @@ async def main(args: argparse.Namespace) -> None:
     procs: list[subprocess.Popen] = []
 
     def spawn(cmd: list[str], name: str) -> None:
-        log = open(work / f"{name}.log", "wb")  # noqa: SIM115, ASYNC230, ASYNC240
+        log = open(work / f"{name}.log", "wb")  # noqa: SIM115
         procs.append(
             subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from outreach.campaigns.status import CampaignStatus
 from outreach.leads.status import LeadStatus
@@ -82,7 +83,7 @@ class Plan:
     lead_status: LeadStatus
     campaign_status: CampaignStatus
     timezone: str  # the lead's own zone when set, else the campaign's
-    window: dict | None
+    window: dict[str, Any] | None
     steps: list[StepPlan] = field(default_factory=list)
 
 

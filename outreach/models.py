@@ -21,7 +21,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Naive UTC in the database (same text on SQLite and PostgreSQL), aware in Python."""
 
     impl = sa.DateTime
@@ -91,7 +91,7 @@ class Campaign(SQLModel, table=True):
     pitch_context: str | None = None
     daily_cap: int | None = None
     timezone: str = Field(default="UTC", max_length=64)
-    send_window: dict | None = json_field(lambda: None, nullable=True)
+    send_window: dict[str, Any] | None = json_field(lambda: None, nullable=True)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 
@@ -133,7 +133,7 @@ class Lead(SQLModel, table=True):
     role: str | None = Field(default=None, max_length=200)
     linkedin_url: str | None = Field(default=None, max_length=500)
     timezone: str | None = Field(default=None, max_length=64)
-    custom_fields: dict = json_field(dict)
+    custom_fields: dict[str, Any] = json_field(dict)
     status: str = Field(default=LeadStatus.QUEUED, max_length=20)  # a LeadStatus
     status_reason: str | None = Field(default=None, max_length=200)
     current_step: int = 0  # position of the last step done (0 = none yet)
@@ -246,9 +246,9 @@ class Reply(SQLModel, table=True):
     to_email: str | None = Field(default=None, max_length=320)
     subject: str | None = None
     body_text: str | None = None
-    headers: dict = json_field(dict)
+    headers: dict[str, Any] = json_field(dict)
     # For kind bounce / dsn: action, status, recipients, originalMessageIds, diagnostic.
-    bounce: dict | None = json_field(lambda: None, nullable=True)
+    bounce: dict[str, Any] | None = json_field(lambda: None, nullable=True)
     raw_size: int = 0
     truncated: bool = False
     # received (stored) -> matched -> classified -> done (its label's effect applied)
@@ -284,7 +284,7 @@ class Event(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
     type: str = Field(max_length=60)
-    data: dict = json_field(dict)
+    data: dict[str, Any] = json_field(dict)
     dedupe_key: str = Field(max_length=200, unique=True)
     created_at: datetime = created_field()
     published_at: datetime | None = ts_field()

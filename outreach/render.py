@@ -34,7 +34,9 @@ def render(text: str | None, variables: Mapping[str, Any]) -> str:
     return _VAR.sub(_sub, text)
 
 
-def lead_variables(lead: Any, campaign: Any, extra: Mapping[str, Any] | None = None) -> dict:
+def lead_variables(
+    lead: Any, campaign: Any, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     first, last = lead.first_name or "", lead.last_name or ""
     values: dict[str, Any] = {
         **(lead.custom_fields or {}),

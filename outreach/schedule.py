@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import isodate
@@ -25,7 +26,7 @@ class SendWindow:
     end: time  # exclusive; 24:00 is written "24:00" and stored as time.max
 
     @classmethod
-    def from_dict(cls, raw: dict | None) -> SendWindow | None:
+    def from_dict(cls, raw: dict[str, Any] | None) -> SendWindow | None:
         if raw is None:
             return None
         return cls(
@@ -53,7 +54,7 @@ def zone(name: str) -> ZoneInfo:
         raise ValueError(f"'{name}' is not an IANA time zone (e.g. America/New_York)") from exc
 
 
-def validate_window(raw: dict) -> dict:
+def validate_window(raw: dict[str, Any]) -> dict[str, Any]:
     """Normalise a window dict; ValueError with a readable reason when it is wrong."""
     days = raw.get("days")
     if not isinstance(days, list) or not days:
@@ -106,7 +107,8 @@ def add_delay(base: datetime, delay: str, tz_name: str = "UTC") -> datetime:
     if years or months:
         wall = wall + isodate.Duration(years=years, months=months)
     wall = wall + days
-    return (wall.replace(tzinfo=tz).astimezone(UTC) + elapsed).astimezone(UTC)
+    out: datetime = (wall.replace(tzinfo=tz).astimezone(UTC) + elapsed).astimezone(UTC)
+    return out
 
 
 def _local(day: date, at: time, tz: ZoneInfo) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from typing import Any
 
 from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
@@ -44,7 +45,9 @@ async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0) 
 
 
 async def register_search_attributes(
-    client: Client, namespace: str, keys: tuple[SearchAttributeKey, ...] = search_attributes.ALL
+    client: Client,
+    namespace: str,
+    keys: tuple[SearchAttributeKey[Any], ...] = search_attributes.ALL,
 ) -> list[str]:
     """Create the attributes that are missing; return the names created. Idempotent.
     (The time-skipping test server cannot list them: there every key is added.)"""
@@ -57,7 +60,7 @@ async def register_search_attributes(
         if exc.status != RPCStatusCode.UNIMPLEMENTED:
             raise
         have = set()
-    missing = {k.name: k.indexed_value_type for k in keys if k.name not in have}
+    missing: dict[str, Any] = {k.name: k.indexed_value_type for k in keys if k.name not in have}
     if missing:
         try:
             await client.operator_service.add_search_attributes(

@@ -122,12 +122,12 @@ class _RecordStarts(client_mod.Interceptor):
 
     def intercept_client(
         self,
-        next: client_mod.OutboundInterceptor,  # noqa: A002
+        next: client_mod.OutboundInterceptor,
     ) -> client_mod.OutboundInterceptor:
         recorder = self
 
         class _Outbound(client_mod.OutboundInterceptor):
-            async def start_workflow(self, input: client_mod.StartWorkflowInput):  # noqa: A002
+            async def start_workflow(self, input: client_mod.StartWorkflowInput):
                 handle = await super().start_workflow(input)
                 recorder.ids.add(input.id)
                 return handle

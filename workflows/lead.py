@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.policies import DB_RETRY, DB_TIMEOUT
@@ -338,7 +338,7 @@ class LeadWorkflow:
     def _show(self, status: str) -> None:
         """Keep the Temporal UI's search attributes equal to the row."""
         self.state.status = LeadStatus(status)
-        changes = []
+        changes: list[SearchAttributeUpdate[Any]] = []
         if status != self._shown_status:
             changes.append(sa.LEAD_STATUS.value_set(status))
             self._shown_status = status

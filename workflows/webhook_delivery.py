@@ -25,7 +25,6 @@ with workflow.unsafe.imports_passed_through():
     from outreach.contracts import WEBHOOK_DELIVERY_WORKFLOW, DeliveryInput
     from outreach.webhooks.policy import (
         ATTEMPT_TIMEOUT_SECONDS,
-        FAILED,
         RETRY,
         RETRYING,
         TEST_EVENT_TYPE,
@@ -69,7 +68,7 @@ class WebhookDeliveryWorkflow:
             result = await self._attempt(request)
             status, delay = after_attempt(result.outcome, attempt, result.retry_after_seconds)
             if ping:
-                status, delay = (FAILED if status == RETRYING else status), None
+                status, delay = (DeliveryStatus.FAILED if status == RETRYING else status), None
             elif not result.recorded:
                 await workflow.execute_activity_method(
                     WebhookActivities.record,

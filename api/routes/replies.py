@@ -47,10 +47,8 @@ async def list_replies(
     if label:
         stmt = stmt.where(Reply.label == label)
     if needs_action is True:
-        stmt = stmt.where(Reply.needs_action == True, col(Reply.handled_at).is_(None))  # noqa: E712
+        stmt = stmt.where(col(Reply.needs_action).is_(True), col(Reply.handled_at).is_(None))
     elif needs_action is False:
-        stmt = stmt.where(
-            (Reply.needs_action == False) | col(Reply.handled_at).is_not(None)  # noqa: E712
-        )
+        stmt = stmt.where(col(Reply.needs_action).is_(False) | col(Reply.handled_at).is_not(None))
     rows = list((await session.exec(page.apply(stmt, Reply))).all())
     return page.result(rows, ReplyOut.from_row)

@@ -402,7 +402,9 @@ async def delete_webhook(
     await session.exec(
         delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(deliveries))
     )
-    await session.exec(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
+    await session.exec(
+        delete(WebhookDelivery).where(col(WebhookDelivery.endpoint_id) == endpoint.id)
+    )
     await session.delete(endpoint)
     await session.commit()
     return Response(status_code=204)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -93,7 +93,7 @@ class CampaignOut(Out):
     pitch_context: str | None
     daily_cap: int | None
     timezone: str
-    send_window: dict | None
+    send_window: dict[str, Any] | None
     count: CampaignCounts = Field(serialization_alias="_count")
     created_at: Timestamp
     updated_at: Timestamp

@@ -75,7 +75,7 @@ def _read_jsonl_lines(path: str) -> Iterable[str]:
 def _parse_line(line: str) -> ReplyText:
     try:
         row = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise RowError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     return reply_from_row(row)
 
@@ -128,7 +128,7 @@ def _run_single(use_provider: bool) -> int:
         _err("no message on stdin (expected one raw RFC 5322 message)")
         return 1
     msg = email.message_from_bytes(data, policy=email.policy.default)
-    reply = reply_text_from_message(msg)  # type: ignore[arg-type]
+    reply = reply_text_from_message(msg)
     if not reply.headers and not reply.body.strip():
         _err("stdin does not look like an RFC 5322 message")
         return 1

@@ -152,13 +152,13 @@ def evaluate(paths: list[str | Path]) -> Report:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     show_errors = "--errors" in args
-    files = [a for a in args if a != "--errors"] or [str(DEFAULT_FILE)]
+    files: list[str | Path] = [a for a in args if a != "--errors"] or [DEFAULT_FILE]
     try:
         report = evaluate(files)
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"evaluate: error: {exc}\n")
         return 1
-    print(f"files: {', '.join(files)}")
+    print(f"files: {', '.join(str(f) for f in files)}")
     print(report.summary())
     if show_errors:
         print("\nmisclassified:")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -64,7 +64,7 @@ class Classification:
 
     label: str
     confidence: float
-    reasons: tuple[str, ...] = field(default_factory=tuple)
+    reasons: Sequence[str] = ()  # stored as a tuple
     return_date: date | None = None
     referral_email: str | None = None
 

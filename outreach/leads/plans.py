@@ -5,14 +5,16 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from outreach.campaigns.status import CampaignStatus
 from outreach.contracts import Plan, StepPlan
+from outreach.leads.status import LeadStatus
 from outreach.models import Campaign, Lead, Step
 
 
 def plan_from(campaign: Campaign, steps: list[Step], lead: Lead) -> Plan:
     return Plan(
-        lead_status=lead.status,
-        campaign_status=campaign.status,
+        lead_status=LeadStatus(lead.status),
+        campaign_status=CampaignStatus(campaign.status),
         timezone=lead.timezone or campaign.timezone,
         window=campaign.send_window,
         steps=[

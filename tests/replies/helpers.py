@@ -103,7 +103,7 @@ def dsn(original: Send, *, action: str = "failed", status: str = "5.1.1") -> byt
     ).encode()
 
 
-async def wait_for(predicate, within: float = 20.0, every: float = 0.05):  # noqa: ANN001, ANN201
+async def wait_for(predicate, within: float = 20.0, every: float = 0.05):
     deadline = asyncio.get_running_loop().time() + within
     while True:
         value = await predicate()

@@ -47,7 +47,7 @@ async def make_mailbox(
         return mbx
 
 
-async def run_sync(client, settings, mailbox_id: str) -> SyncOutcome:  # noqa: ANN001
+async def run_sync(client, settings, mailbox_id: str) -> SyncOutcome:
     """One sync round, on the server's normal clock: IMAP and database work take real time,
     and skipping ahead meanwhile would only time out the activity's heartbeat."""
     workflow_id = f"mailbox-sync-test-{uuid.uuid4().hex[:8]}"

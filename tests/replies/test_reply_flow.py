@@ -341,7 +341,7 @@ class _FakeModel(http.server.BaseHTTPRequestHandler):
 
     seen: list[dict] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         _FakeModel.seen.append(
             {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}

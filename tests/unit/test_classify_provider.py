@@ -62,7 +62,7 @@ def fake_openai() -> Iterator[FakeOpenAI]:
         def log_message(self, *args: object) -> None:  # keep test output quiet
             pass
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server API
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
             try:
