@@ -138,7 +138,7 @@ async def receive_inbound(
     return InboundOut(
         id=reply.id,
         kind=reply.kind,
-        duplicate=not result.created,  # type: ignore[arg-type]
+        duplicate=not result.created,
         truncated=reply.truncated,
         status=reply.status,
         parse_error=parsed.unreadable,

@@ -22,6 +22,7 @@ import socket
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _UID = re.compile(rb"\bUID (\d+)")
@@ -64,7 +65,8 @@ def _b64_utf7(text: str) -> str:
 
 def encode_mailbox(name: str) -> str:
     """A folder name as an IMAP argument: modified UTF-7 (RFC 3501 5.1.3), quoted."""
-    out, pending = [], []
+    out: list[str] = []
+    pending: list[str] = []
     for ch in name:
         if 0x20 <= ord(ch) <= 0x7E:
             if pending:
@@ -92,7 +94,7 @@ def parse_internaldate(raw: bytes | str) -> datetime | None:
         return None
 
 
-def parse_search(data: list) -> list[int]:
+def parse_search(data: list[Any]) -> list[int]:
     uids: list[int] = []
     for chunk in data or []:
         if isinstance(chunk, bytes):
@@ -100,7 +102,7 @@ def parse_search(data: list) -> list[int]:
     return sorted(set(uids))
 
 
-def parse_fetch(data: list) -> list[Fetched]:
+def parse_fetch(data: list[Any]) -> list[Fetched]:
     """imaplib's FETCH answer -> messages. Each message is a (meta, literal) tuple followed
     by the closing bytes, which may carry more items (`UID 7)`)."""
     items: list[tuple[bytes, bytes]] = []
@@ -191,27 +193,35 @@ def _network(exc: BaseException) -> str:
     return "connection failed"
 
 
-def _pinned(base: type[imaplib.IMAP4]) -> type[imaplib.IMAP4]:
-    """`base` connecting to a given address instead of resolving `host` again; `host` stays
-    the name TLS verifies (imaplib wraps with server_hostname=self.host)."""
-
-    class Pinned(base):  # type: ignore[misc, valid-type]
-        def __init__(self, address: str, *args: object, **kwargs: object) -> None:
-            self._address = address
-            super().__init__(*args, **kwargs)
-
-        def _create_socket(self, timeout: float | None) -> socket.socket:
-            sock = socket.create_connection((self._address, self.port), timeout)
-            if isinstance(self, imaplib.IMAP4_SSL):
-                return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
-            return sock
-
-    Pinned.__name__ = f"Pinned{base.__name__}"
-    return Pinned
+# Connecting to a given address instead of resolving `host` again; `host` stays the name
+# TLS verifies (imaplib wraps with server_hostname=self.host, for STARTTLS too).
 
 
-PinnedIMAP4 = _pinned(imaplib.IMAP4)
-PinnedIMAP4_SSL = _pinned(imaplib.IMAP4_SSL)
+class PinnedIMAP4(imaplib.IMAP4):
+    def __init__(self, address: str, host: str, port: int, timeout: float | None) -> None:
+        self._address = address
+        super().__init__(host, port, timeout=timeout)
+
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        return socket.create_connection((self._address, self.port), timeout)
+
+
+class PinnedIMAP4_SSL(imaplib.IMAP4_SSL):
+    def __init__(
+        self,
+        address: str,
+        host: str,
+        port: int,
+        ssl_context: ssl.SSLContext,
+        timeout: float | None,
+    ) -> None:
+        self._address = address
+        self._context = ssl_context
+        super().__init__(host, port, ssl_context=ssl_context, timeout=timeout)
+
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        sock = socket.create_connection((self._address, self.port), timeout)
+        return self._context.wrap_socket(sock, server_hostname=self.host)
 
 
 # -- the client ----------------------------------------------------------------------------
@@ -284,14 +294,11 @@ class ImapFolder:
         for address in addresses:
             try:
                 if config.security == "tls":
+                    context = ssl_context or ssl.create_default_context()
                     return PinnedIMAP4_SSL(
-                        address,
-                        config.host,
-                        config.port,
-                        ssl_context=ssl_context or ssl.create_default_context(),
-                        timeout=config.timeout,
+                        address, config.host, config.port, context, config.timeout
                     )
-                return PinnedIMAP4(address, config.host, config.port, timeout=config.timeout)
+                return PinnedIMAP4(address, config.host, config.port, config.timeout)
             except imaplib.IMAP4.error:
                 # Connected, but what answered is no IMAP server (its greeting not shown).
                 raise ImapError(
@@ -315,7 +322,7 @@ class ImapFolder:
             )
         return f"{stage} refused by the server{code}"
 
-    def _uid(self, command: str, *args: str) -> list:
+    def _uid(self, command: str, *args: str) -> list[Any]:
         try:
             typ, data = self.conn.uid(command, *args)
         except imaplib.IMAP4.abort as exc:

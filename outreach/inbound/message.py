@@ -216,8 +216,6 @@ def _date(raw_value: str | None) -> datetime | None:
         when = email.utils.parsedate_to_datetime(_raw_header(raw_value))
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when is None:
-        return None
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 

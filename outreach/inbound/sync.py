@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
-from sqlmodel import update
+from sqlmodel import col, update
 from temporalio.service import RPCError
 
 from outreach.db import Database
@@ -221,11 +221,11 @@ async def _ingest_one(
 async def _save_position(
     db: Database, mailbox_id: str, uidvalidity: int, uid: int, *, reset: bool = False
 ) -> None:
-    stmt = update(Mailbox).where(Mailbox.id == mailbox_id)
+    stmt = update(Mailbox).where(col(Mailbox.id) == mailbox_id)
     if not reset:
-        stmt = stmt.where(Mailbox.uidvalidity == uidvalidity, Mailbox.last_uid < uid)
+        stmt = stmt.where(col(Mailbox.uidvalidity) == uidvalidity, col(Mailbox.last_uid) < uid)
     async with db.session() as s:
-        await s.exec(stmt.values(uidvalidity=uidvalidity, last_uid=uid))  # type: ignore[call-overload]
+        await s.exec(stmt.values(uidvalidity=uidvalidity, last_uid=uid))
         await s.commit()
 
 
@@ -233,9 +233,7 @@ async def _finish(db: Database, mailbox_id: str, error: str | None) -> None:
     async with db.session() as s:
         await s.exec(
             update(Mailbox)
-            .where(Mailbox.id == mailbox_id)
-            .values(  # type: ignore[call-overload]
-                last_sync_at=utcnow(), last_error=clip(error, 500)
-            )
+            .where(col(Mailbox.id) == mailbox_id)
+            .values(last_sync_at=utcnow(), last_error=clip(error, 500))
         )
         await s.commit()
