@@ -212,18 +212,22 @@ def strip_quoted(body: str) -> str:
     text = body.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = text.split("\n")
 
-    found = _find_history(lines)
-    if found is not None:
+    # A loop, not recursion: a bottom-posted reply under many attribution lines ("On ...
+    # wrote:" a thousand times) must not exhaust the stack.
+    while (found := _find_history(lines)) is not None:
         idx, length, kind = found
         head = lines[:idx]
         if _has_content(_cut_signature(head)):
             lines = head
-        elif kind == "attribution":
-            # Bottom-posted reply: the new text follows the quoted block.
-            tail = [ln for ln in lines[idx + length :] if not _is_quote(ln)]
-            return strip_quoted("\n".join(tail)) if _has_content(tail) else ""
-        else:
+            break
+        if kind != "attribution":
             lines = head
+            break
+        # Bottom-posted reply: the new text follows the quoted block.
+        tail = [ln for ln in lines[idx + length :] if not _is_quote(ln)]
+        if not _has_content(tail):
+            return ""
+        lines = "\n".join(tail).split("\n")
 
     lines = [ln for ln in lines if not _is_quote(ln)]
     lines = _cut_signature(lines)

@@ -533,3 +533,10 @@ def test_headers_with_raw_utf8_and_encoded_names_with_commas():
         text = reply_text_from_message(msg)
         assert text.from_addr == "john@example.com", mode
         assert text.subject == "Grüße aus Köln", mode
+
+
+def test_a_reply_under_a_thousand_attribution_lines_is_read_without_recursion() -> None:
+    from outreach.classify.quoting import strip_quoted
+
+    quoted = "On Mon, Jan 5, 2026 at 10:00 AM Sam <sam@example.com> wrote:\n" * 1000
+    assert strip_quoted(quoted + "Thanks, sounds good.\n") == "Thanks, sounds good."
