@@ -29,11 +29,12 @@ from outreach.inbound.contracts import (
 from outreach.inbound.matching import match_bounce, match_reply
 from outreach.inbound.message import clip
 from outreach.inbound.schedules import delete_mailbox_schedule
+from outreach.inbound.status import MISSING, EffectApplied, ReplyKind, ReplyStatus, SyncStatus
 from outreach.inbound.store import start_reply_workflow
 from outreach.inbound.sync import sync_mailbox
-from outreach.leads import lead_handle, signal_lead
+from outreach.leads.runs import lead_handle, signal_lead
+from outreach.leads.status import LeadStatus, is_terminal
 from outreach.models import (
-    TERMINAL_LEAD_STATUSES,
     Campaign,
     Lead,
     Reply,
@@ -41,7 +42,8 @@ from outreach.models import (
     utcnow,
 )
 from outreach.payloads import lead_payload, reply_payload, send_payload
-from outreach.suppression import suppress
+from outreach.sends.status import IN_THREAD, SendStatus
+from outreach.suppression import SuppressionReason, suppress
 
 log = logging.getLogger("outreach.activities.replies")
 
@@ -77,26 +79,28 @@ class ReplyActivities(Activities):
         async with self.db.session() as s:
             reply = await s.get(Reply, reply_id)
             if reply is None:
-                return MatchOutcome("missing")
-            if reply.kind != "reply":
-                if reply.status == "received":
+                return MatchOutcome(MISSING)
+            if reply.kind != ReplyKind.REPLY:
+                if reply.status == ReplyStatus.RECEIVED:
                     send, how = await match_bounce(s, reply)
                     reply.send_id = send.id if send else None
                     reply.matched_by = how
-                    reply.status = "matched" if reply.kind == "bounce" else "done"
+                    reply.status = (
+                        ReplyStatus.MATCHED if reply.kind == ReplyKind.BOUNCE else ReplyStatus.DONE
+                    )
                     s.add(reply)
                     await s.commit()
                 send = await s.get(Send, reply.send_id) if reply.send_id else None
                 return MatchOutcome(reply.kind, send.lead_id if send else None, reply.send_id)
 
             lead: Lead | None = None
-            if reply.status == "received":
+            if reply.status == ReplyStatus.RECEIVED:
                 lead, send, how = await match_reply(s, reply)
                 if lead is not None:
                     reply.lead_id, reply.campaign_id = lead.id, lead.campaign_id
                     reply.send_id = send.id if send else None
                     reply.matched_by = how
-                reply.status = "matched"
+                reply.status = ReplyStatus.MATCHED
                 s.add(reply)
             elif reply.lead_id:
                 lead = await s.get(Lead, reply.lead_id)
@@ -109,7 +113,7 @@ class ReplyActivities(Activities):
                 at=reply.received_at,
             )
             await s.commit()
-            outcome = MatchOutcome("reply", reply.lead_id, reply.send_id)
+            outcome = MatchOutcome(ReplyKind.REPLY, reply.lead_id, reply.send_id)
         await self._publish([event_id])
         return outcome
 
@@ -144,7 +148,7 @@ class ReplyActivities(Activities):
                 reply.referral_email = clip(result.referral_email, 320)
                 reply.return_date = result.return_date
                 reply.classified_at = utcnow()
-                reply.status = "classified"
+                reply.status = ReplyStatus.CLASSIFIED
                 s.add(reply)
             lead = await s.get(Lead, reply.lead_id) if reply.lead_id else None
             event_id = await record_event(
@@ -168,26 +172,28 @@ class ReplyActivities(Activities):
     @activity.defn(name="apply_reply_effect")
     async def apply_effect(self, change: ReplyEffect) -> str:
         """Tell the lead's workflow what the reply means; returns what was done."""
-        done = "none"
+        done = EffectApplied.NONE
         async with self.db.session() as s:
             reply = await s.get(Reply, change.reply_id)
             if reply is None:
-                return "missing"
+                return EffectApplied.MISSING
             lead = await s.get(Lead, change.lead_id) if change.lead_id else None
             if change.effect == effects.UNSUBSCRIBE:
                 # Suppressed before the workflow hears of it: no step can slip out between.
                 if lead is not None:
-                    await suppress(s, lead.workspace_id, lead.email, "unsubscribed", lead.id)
+                    await suppress(
+                        s, lead.workspace_id, lead.email, SuppressionReason.UNSUBSCRIBED, lead.id
+                    )
                 if reply.from_email and (lead is None or reply.from_email != lead.email):
                     await suppress(
                         s,
                         reply.workspace_id,
                         reply.from_email,
-                        "unsubscribed",
+                        SuppressionReason.UNSUBSCRIBED,
                         lead.id if lead else None,
                     )
                 await s.commit()
-                done = "suppressed"
+                done = EffectApplied.SUPPRESSED
             campaign = await s.get(Campaign, lead.campaign_id) if lead else None
 
         if lead is not None:
@@ -199,20 +205,20 @@ class ReplyActivities(Activities):
                     LeadSignal.REPLY,
                     ReplySignal(reply_id=change.reply_id, label=change.label),
                 )
-                done = "replied"
+                done = EffectApplied.REPLIED
             elif change.effect == effects.UNSUBSCRIBE:
                 await signal_lead(self.client, self.settings, lead, LeadSignal.UNSUBSCRIBE, "reply")
-                done = "unsubscribed"
+                done = EffectApplied.UNSUBSCRIBED
             elif change.effect == effects.HOLD and change.return_date:
                 zone = lead.timezone or (campaign.timezone if campaign else None)
                 until = effects.hold_instant(date.fromisoformat(change.return_date), zone)
                 hold = HoldSignal(until=until, reply_id=change.reply_id)
                 if (
                     until > utcnow()
-                    and lead.status not in TERMINAL_LEAD_STATUSES
+                    and not is_terminal(lead.status)
                     and await self._signal_running(lead.id, LeadSignal.HOLD_UNTIL, hold)
                 ):
-                    done = "held"
+                    done = EffectApplied.HELD
         await self._mark_done(change.reply_id)
         return done
 
@@ -229,8 +235,8 @@ class ReplyActivities(Activities):
     async def _mark_done(self, reply_id: str) -> None:
         async with self.db.session() as s:
             reply = await s.get(Reply, reply_id)
-            if reply is not None and reply.status != "done":
-                reply.status = "done"
+            if reply is not None and reply.status != ReplyStatus.DONE:
+                reply.status = ReplyStatus.DONE
                 s.add(reply)
                 await s.commit()
 
@@ -248,10 +254,11 @@ class ReplyActivities(Activities):
             status = bounce.get("status") or "5.0.0"
             detail = f"hard bounce (DSN {status}): {bounce.get('diagnostic') or 'delivery failed'}"
             events: list[str] = []
-            if send.status in ("sent", "unknown"):
-                send.status, send.error, send.updated_at = "bounced", detail[:1000], utcnow()
+            if send.status in IN_THREAD:
+                send.status, send.error = SendStatus.BOUNCED, detail[:1000]
+                send.updated_at = utcnow()
                 s.add(send)
-            if send.status == "bounced":  # (a retry finds the event recorded: same id)
+            if send.status == SendStatus.BOUNCED:  # (a retry finds the event recorded: same id)
                 events.append(
                     await record_event(
                         s,
@@ -271,7 +278,7 @@ class ReplyActivities(Activities):
         await self._publish(events)
         await signal_lead(self.client, self.settings, lead, LeadSignal.BOUNCE, detail[:200])
         await self._mark_done(reply_id)
-        return "bounced"
+        return LeadStatus.BOUNCED
 
     # -- IMAP ----------------------------------------------------------------------------
 
@@ -281,7 +288,7 @@ class ReplyActivities(Activities):
             await start_reply_workflow(self.client, self.settings, reply)
 
         outcome = await sync_mailbox(self.db, mailbox_id, started, heartbeat=activity.heartbeat)
-        if outcome.status == "missing":
+        if outcome.status == SyncStatus.MISSING:
             await self._drop_orphan_schedule(mailbox_id)
         elif outcome.error:
             log.warning("mailbox %s sync failed: %s", mailbox_id, outcome.error)

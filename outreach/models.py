@@ -112,8 +112,6 @@ class Step(SQLModel, table=True):
 
 # -- leads and what happens to them ------------------------------------------------------
 
-TERMINAL_LEAD_STATUSES = frozenset(s for s in LeadStatus if s.terminal)  # transitional alias
-
 
 class Lead(SQLModel, table=True):
     __tablename__ = "lead"

@@ -14,6 +14,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.replies import ReplyActivities
     from outreach.inbound.contracts import MAILBOX_SYNC_WORKFLOW, SyncOutcome
+    from outreach.inbound.status import SyncStatus
 
 MAX_ROUNDS = 10
 SYNC_TIMEOUT = timedelta(minutes=10)
@@ -31,7 +32,7 @@ SYNC_RETRY = RetryPolicy(
 class MailboxSyncWorkflow:
     @workflow.run
     async def run(self, mailbox_id: str) -> SyncOutcome:
-        total = SyncOutcome("ok")
+        total = SyncOutcome(SyncStatus.OK)
         for _ in range(MAX_ROUNDS):
             out = await workflow.execute_activity_method(
                 ReplyActivities.sync_mailbox,
@@ -45,11 +46,12 @@ class MailboxSyncWorkflow:
             total.duplicates += out.duplicates
             total.ignored += out.ignored
             total.skipped += out.skipped
+            total.unreadable += out.unreadable
             total.last_uid, total.uidvalidity, total.more = (
                 out.last_uid,
                 out.uidvalidity,
                 out.more,
             )
-            if not out.more or out.status != "ok":
+            if not out.more or out.status != SyncStatus.OK:
                 break
         return total

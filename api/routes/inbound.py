@@ -24,6 +24,7 @@ from outreach.inbound.message import (
     MalformedMessage,
     parse_message,
 )
+from outreach.inbound.status import IGNORED, OWN_MESSAGE, ReplyKind, ReplyStatus
 from outreach.inbound.store import ingest, start_reply_workflow
 from outreach.scopes import Scope
 
@@ -55,7 +56,7 @@ with neither a sender nor threading headers, or one not even its headers can be 
 
 class InboundOut(s.Out):
     id: str | None
-    kind: Literal["reply", "bounce", "dsn", "own_message"]
+    kind: ReplyKind | Literal["own_message"]
     duplicate: bool
     truncated: bool
     status: str
@@ -115,16 +116,16 @@ async def receive_inbound(
         response.status_code = 200
         return InboundOut(
             id=None,
-            kind="own_message",
+            kind=OWN_MESSAGE,
             duplicate=False,
             truncated=parsed.truncated,
-            status="ignored",
+            status=IGNORED,
             parse_error=parsed.unreadable,
         )
     reply = result.reply
     if not result.created:
         response.status_code = 200
-    if reply.status != "done":
+    if reply.status != ReplyStatus.DONE:
         client = await state.temporal()
         try:
             await start_reply_workflow(client, state.settings, reply)

@@ -32,6 +32,7 @@ from outreach.inbound.schedules import (
     set_mailbox_schedule_paused,
     trigger_mailbox_sync,
 )
+from outreach.inbound.status import MailboxStatus
 from outreach.models import Mailbox, utcnow
 from outreach.scopes import Scope
 
@@ -78,7 +79,7 @@ class MailboxUpdate(s.In):
 
 class MailboxOut(s.Out):
     id: str
-    status: Literal["active", "paused", "error"] = Field(
+    status: MailboxStatus = Field(
         description="paused: disabled; error: the last sync failed (`lastError` says why); "
         "active otherwise"
     )
@@ -129,10 +130,10 @@ def mailbox_out(m: Mailbox) -> MailboxOut:
     )
 
 
-def mailbox_status(m: Mailbox) -> Literal["active", "paused", "error"]:
+def mailbox_status(m: Mailbox) -> MailboxStatus:
     if not m.enabled:
-        return "paused"
-    return "error" if m.last_error else "active"
+        return MailboxStatus.PAUSED
+    return MailboxStatus.ERROR if m.last_error else MailboxStatus.ACTIVE
 
 
 # -- validation ----------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from sqlmodel import select
 from api.deps import SessionDep, StateDep
 from api.errors import error_response
 from outreach.contracts import LeadSignal
-from outreach.leads import signal_lead
+from outreach.leads.runs import signal_lead
 from outreach.models import Lead, Suppression
 from outreach.security import verify_token
-from outreach.suppression import suppress
+from outreach.suppression import SuppressionReason, suppress
 
 log = logging.getLogger("outreach.api.unsubscribe")
 router = APIRouter(tags=["unsubscribe"], include_in_schema=True)
@@ -89,7 +89,7 @@ async def unsubscribe_page(token: str, request: Request, session: SessionDep) ->
             )
         )
     ).first()
-    if suppressed is not None and suppressed.reason == "unsubscribed":
+    if suppressed is not None and suppressed.reason == SuppressionReason.UNSUBSCRIBED:
         return _page(
             "You are unsubscribed",
             f"<p>{html.escape(found.email)} will not receive further emails.</p>",
@@ -116,7 +116,7 @@ async def unsubscribe(
     lead = found
     # The suppression row is written here, so no later step can go out even if the
     # workflow engine is unreachable right now; the lead's workflow records the rest.
-    await suppress(session, lead.workspace_id, lead.email, "unsubscribed", lead.id)
+    await suppress(session, lead.workspace_id, lead.email, SuppressionReason.UNSUBSCRIBED, lead.id)
     try:
         await session.commit()
     except IntegrityError:  # a concurrent click wrote it first

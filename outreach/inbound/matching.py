@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from outreach.campaigns.status import CampaignStatus
 from outreach.models import Campaign, Lead, Reply, Send
+from outreach.sends.status import SendStatus
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -57,7 +59,7 @@ async def lead_by_address(session: AsyncSession, workspace_id: str, email: str) 
         (
             await session.exec(
                 select(Campaign.id).where(
-                    col(Campaign.id).in_(campaign_ids), Campaign.status == "active"
+                    col(Campaign.id).in_(campaign_ids), Campaign.status == CampaignStatus.ACTIVE
                 )
             )
         ).all()
@@ -103,7 +105,7 @@ async def match_bounce(session: AsyncSession, reply: Reply) -> tuple[Send | None
                 .where(
                     Send.workspace_id == reply.workspace_id,
                     Send.to_email == str(rcpt).lower(),
-                    col(Send.status).in_(("sent", "unknown", "bounced")),
+                    col(Send.status).in_((SendStatus.SENT, SendStatus.UNKNOWN, SendStatus.BOUNCED)),
                 )
                 .order_by(col(Send.created_at).desc())
                 .limit(1)

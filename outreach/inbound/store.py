@@ -28,6 +28,7 @@ from outreach.ids import new_id
 from outreach.inbound.contracts import INBOUND_REPLY_WORKFLOW, reply_workflow_id
 from outreach.inbound.matching import is_own_message
 from outreach.inbound.message import ParsedMessage, clip
+from outreach.inbound.status import ReplyKind
 from outreach.models import Reply, ReplyRaw, utcnow
 
 log = logging.getLogger("outreach.inbound")
@@ -44,8 +45,8 @@ class Ingested:
 
 def kind_of(parsed: ParsedMessage) -> str:
     if parsed.bounce is None:
-        return "reply"
-    return "bounce" if parsed.bounce.hard else "dsn"
+        return ReplyKind.REPLY
+    return ReplyKind.BOUNCE if parsed.bounce.hard else ReplyKind.DSN
 
 
 async def find_reply(session: AsyncSession, workspace_id: str, message_id: str) -> Reply | None:
@@ -67,7 +68,7 @@ async def ingest(
 ) -> Ingested:
     """Insert the message unless it is ours or already stored. The caller commits."""
     kind = kind_of(parsed)
-    if kind == "reply" and await is_own_message(
+    if kind == ReplyKind.REPLY and await is_own_message(
         session,
         workspace_id,
         None if parsed.synthetic_id else parsed.message_id,

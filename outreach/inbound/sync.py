@@ -33,6 +33,7 @@ from outreach.db import Database
 from outreach.inbound.contracts import SyncOutcome
 from outreach.inbound.imap import Fetched, ImapConfig, ImapError, ImapFolder
 from outreach.inbound.message import RAW_CAP, MalformedMessage, clip, parse_message
+from outreach.inbound.status import ReplyStatus, SyncStatus
 from outreach.inbound.store import ingest
 from outreach.models import Mailbox, Reply, utcnow
 from outreach.netguard import TargetRefused, Unresolvable, checked_addresses
@@ -68,9 +69,9 @@ async def sync_mailbox(
     async with db.session() as s:
         mailbox = await s.get(Mailbox, mailbox_id)
     if mailbox is None:
-        return SyncOutcome("missing")
+        return SyncOutcome(SyncStatus.MISSING)
     if not mailbox.enabled:
-        return SyncOutcome("disabled")
+        return SyncOutcome(SyncStatus.DISABLED)
     try:
         # The guard again at every connection (DNS may have changed since the mailbox was
         # saved), and the connection goes to an address it passed.
@@ -85,13 +86,13 @@ async def sync_mailbox(
         if isinstance(exc, Unresolvable):
             error = f"connect failed: {exc}"
         await _finish(db, mailbox_id, error)
-        return SyncOutcome("error", error=error)
-    out = SyncOutcome("ok", uidvalidity=folder.uidvalidity, last_uid=mailbox.last_uid)
+        return SyncOutcome(SyncStatus.ERROR, error=error)
+    out = SyncOutcome(SyncStatus.OK, uidvalidity=folder.uidvalidity, last_uid=mailbox.last_uid)
     try:
         await _sync(db, mailbox, folder, on_stored, limit, batch, heartbeat, out)
     except ImapError as exc:
         await _finish(db, mailbox_id, str(exc))
-        return SyncOutcome("error", error=str(exc), uidvalidity=folder.uidvalidity)
+        return SyncOutcome(SyncStatus.ERROR, error=str(exc), uidvalidity=folder.uidvalidity)
     except Exception as exc:
         # Database trouble or a bug: the activity is retried, and the mailbox says it is
         # stuck meanwhile (the exception's own text may hold anything: not shown).
@@ -213,7 +214,7 @@ async def _ingest_one(
         out.stored += 1
     else:
         out.duplicates += 1
-    if result.reply.status != "done":
+    if result.reply.status != ReplyStatus.DONE:
         # A crash may have come between storing and starting: starting is idempotent.
         await on_stored(result.reply)
 
