@@ -1,16 +1,20 @@
 """Pause / resume / stop when no worker answers: the API does not hang; it answers 202 with
-the row as it is and leaves the request as a durable signal, applied once a worker runs
-the lead again."""
+the row as it is and leaves the request as a durable signal in the lead's history, which
+the next worker applies (replaying a paused lead's signal is what the replay histories
+and the workflow tests cover)."""
 
 from __future__ import annotations
 
 import httpx
+from temporalio.api.enums.v1 import EventType
 
 import api.routes.leads as lead_routes
 from api.deps import AppState
 from api.main import create_app
+from outreach.contracts import LeadSignal
 from outreach.leads import service
 from outreach.models import Lead
+from outreach.temporal import lead_workflow_id
 from tests.conftest import settings_for
 from tests.helpers import (
     eventually,
@@ -55,11 +59,13 @@ async def test_pause_without_a_worker_is_kept_and_applied_later(
     assert resp.status_code == 202, resp.text
     assert resp.json()["status"] == "active"  # not applied yet: nobody runs the lead
 
-    async with running_worker(ts_env.client, st, db):
-
-        async def paused() -> bool:
-            return (await reload(db, Lead, lead.id)).status == "paused"
-
-        # The first worker's sticky queue is gone: the server hands the lead to this one
-        # after its sticky timeout (about 10 s).
-        await eventually(paused, within=60)
+    # The pause is kept: a signal in the lead's history, which the next worker to run
+    # the lead applies first thing.
+    history = await ts_env.client.get_workflow_handle(lead_workflow_id(lead.id)).fetch_history()
+    signals = [
+        e.workflow_execution_signaled_event_attributes.signal_name
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+    ]
+    assert signals == [LeadSignal.PAUSE]
+    assert (await reload(db, Lead, lead.id)).status == "active"
