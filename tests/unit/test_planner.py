@@ -488,3 +488,22 @@ def test_what_a_performed_step_means() -> None:
         held, step, StepResult(StepOutcome.SENT, LeadStatus.COMPLETED, 2, completed=True), now
     )
     assert last.over and last.show == LeadStatus.COMPLETED
+
+
+def test_a_send_next_asked_while_paused_waits_for_the_resume() -> None:
+    state = LeadState(position=1, base_at=utc(2026, 12, 7), status=LeadStatus.PAUSED, paused=True)
+    decision, _ = planner.next_move(state, plan("P0D", "P1D"), Asks(forced=True), utc(2026, 12, 8))
+    assert decision == WaitForResume()
+
+
+def test_an_ending_that_arrives_during_the_last_send_is_applied_next() -> None:
+    """The last step went out (the lead is completed in the row) while a reply arrived:
+    the next turn applies the reply, the stronger ending."""
+    now = utc(2026, 12, 7, 10, 0)
+    step = StepPlan(position=1, channel="email", delay="P0D")
+    result = StepResult(StepOutcome.SENT, LeadStatus.COMPLETED, 1, completed=True)
+    after = planner.after_step(LeadState(base_at=now), step, result, now)
+    assert after.over
+    reply = Ending(LeadStatus.REPLIED, "interested", "reply_1")
+    decision, _ = planner.next_move(after.state, plan("P0D"), Asks(ending=reply), now)
+    assert decision == Finish(reply)
