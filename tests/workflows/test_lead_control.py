@@ -67,7 +67,9 @@ async def test_pause_holds_the_sequence_and_resume_continues_where_it_was(
     st, ws, camp, lead, handle = running
     await handle.signal(LeadSignal.PAUSE)
     await eventually(lambda: _is(status_of(db, lead.id), "paused"))
-    assert await search_attribute(handle, sa.LEAD_STATUS) == "paused"
+    # The row is written by the activity, the attribute upserted by the workflow's next
+    # task: they agree a moment apart.
+    await eventually(lambda: _is(search_attribute(handle, sa.LEAD_STATUS), "paused"))
     await ts_env.sleep(timedelta(days=6))  # both remaining steps would be due by now
     assert await sent_count(db, lead.id) == 1
     progress = await handle.query(LEAD_QUERY_PROGRESS)
