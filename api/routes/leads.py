@@ -143,7 +143,7 @@ async def get_lead(
     ).all()
     steps_total = len(await campaign_steps(session, lead.campaign_id))
     return LeadDetailOut(
-        **LeadOut.fields(lead),
+        **LeadOut.from_row(lead).model_dump(),
         position=await _position(state, lead, steps_total),
         sends=[SendOut.from_row(x) for x in sends],
         replies=[ReplyOut.from_row(x) for x in replies],

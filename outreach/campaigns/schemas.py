@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from outreach.campaigns.status import CampaignStatus, Channel
 from outreach.models import Campaign, Step
@@ -65,16 +65,11 @@ class StepOut(Out):
     subject: str | None
     body: str
 
+    model_config = ConfigDict(from_attributes=True)
+
     @classmethod
     def from_row(cls, step: Step) -> StepOut:
-        return cls(
-            id=step.id,
-            position=step.position,
-            channel=Channel(step.channel),
-            delay=step.delay,
-            subject=step.subject,
-            body=step.body,
-        )
+        return cls.model_validate(step, from_attributes=True)
 
 
 class CampaignCounts(Out):
@@ -100,20 +95,9 @@ class CampaignOut(Out):
 
     @classmethod
     def from_row(cls, c: Campaign, counts: dict[str, int]) -> CampaignOut:
-        return cls(
-            id=c.id,
-            name=c.name,
-            status=CampaignStatus(c.status),
-            from_name=c.from_name,
-            from_email=c.from_email,
-            pitch_context=c.pitch_context,
-            daily_cap=c.daily_cap,
-            timezone=c.timezone,
-            send_window=c.send_window,
-            count=CampaignCounts(**counts),
-            created_at=c.created_at,
-            updated_at=c.updated_at,
-        )
+        """The row's columns by name, with its `_count`."""
+        fields = {name: getattr(c, name) for name in cls.model_fields if name != "count"}
+        return cls(**fields, count=CampaignCounts(**counts))
 
 
 class CampaignDetailOut(CampaignOut):

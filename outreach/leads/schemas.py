@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from outreach.contracts import Progress
 from outreach.inbound.schemas import ReplyOut
@@ -40,6 +40,10 @@ class LeadUpdate(In):
 
 
 class LeadOut(Out):
+    """Read from the row by name (`from_row`): the fields are the `Lead` columns shown."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     campaign_id: str
     email: str
@@ -49,7 +53,7 @@ class LeadOut(Out):
     role: str | None
     linkedin_url: str | None
     timezone: str | None
-    custom_fields: dict[str, Any]
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
     status: LeadStatus
     status_reason: str | None
     current_step: int
@@ -57,30 +61,9 @@ class LeadOut(Out):
     created_at: Timestamp
     updated_at: Timestamp
 
-    @staticmethod
-    def fields(lead: Lead) -> dict[str, Any]:
-        return dict(
-            id=lead.id,
-            campaign_id=lead.campaign_id,
-            email=lead.email,
-            first_name=lead.first_name,
-            last_name=lead.last_name,
-            company=lead.company,
-            role=lead.role,
-            linkedin_url=lead.linkedin_url,
-            timezone=lead.timezone,
-            custom_fields=lead.custom_fields or {},
-            status=LeadStatus(lead.status),
-            status_reason=lead.status_reason,
-            current_step=lead.current_step,
-            last_sent_at=lead.last_sent_at,
-            created_at=lead.created_at,
-            updated_at=lead.updated_at,
-        )
-
     @classmethod
     def from_row(cls, lead: Lead) -> LeadOut:
-        return cls(**cls.fields(lead))
+        return cls.model_validate(lead, from_attributes=True)
 
 
 class Position(Out):
