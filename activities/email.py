@@ -296,7 +296,7 @@ class EmailActivities(Activities):
         unsub = unsubscribe_url(self.settings, lead.id)
         variables = lead_variables(lead, campaign, {"unsubscribeUrl": unsub})
         first_subject, previous = await self._thread(s, lead.id, req.position)
-        subject = mail.header_text(render(step.subject, variables)) or reply_subject(first_subject)
+        subject = mail.one_line(render(step.subject, variables)) or reply_subject(first_subject)
         body = render(step.body, variables)
         send.subject = subject
         send.status, send.cap_day, send.forced = SendStatus.CLAIMED, cap_day, req.forced

@@ -17,6 +17,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 
 import aiosmtplib
+import idna
 
 from outreach.config import Settings
 
@@ -38,13 +39,16 @@ class Outgoing:
 # Header lines may be up to 998 characters (RFC 5322 2.1.1). Python's default policy folds at
 # 78 and, when a single token is longer (a List-Unsubscribe URL, a Message-ID), writes it as
 # an RFC 2047 encoded word, which mail clients cannot use: `<https://...>` must stay literal
-# (RFC 2369 / RFC 8058). Folding still happens at spaces past 998 (a long References).
+# (RFC 2369 / RFC 8058). So headers are written with a 998-column policy (folding still
+# happens at spaces past it, as in a long References), while the body is encoded under the
+# standard 78 (quoted-printable and base64 lines stay within RFC 2045's 76).
+BODY_POLICY = email.policy.SMTP
 POLICY = email.policy.SMTP.clone(max_line_length=998)
 SUBJECT_CAP = 998  # characters of a rendered subject
 _CONTROL = re.compile(r"[ ]*[\x00-\x1f\x7f\u2028\u2029]+[ ]*")
 
 
-def header_text(value: str, cap: int = SUBJECT_CAP) -> str:
+def one_line(value: str, cap: int = SUBJECT_CAP) -> str:
     """Text fit for a header: line breaks and other control characters become one space
     (never a second header), surrounding space trimmed, at most `cap` characters."""
     return _CONTROL.sub(" ", value).strip()[:cap].strip()
@@ -62,16 +66,16 @@ def footer(unsubscribe_url: str) -> str:
 def build_message(out: Outgoing) -> bytes:
     """The message as it goes on the wire (CRLF line ends). Pure, but CPU-bound for big
     bodies: callers in async code run it in a thread."""
-    msg = EmailMessage(policy=POLICY)
-    local, _, domain = out.from_email.rpartition("@")
+    msg = EmailMessage(policy=BODY_POLICY)
+    local, _, domain = ascii_address(out.from_email).rpartition("@")
     msg["From"] = Address(
-        display_name=header_text(out.from_name or "", 200), username=local, domain=domain
+        display_name=one_line(out.from_name or "", 200), username=local, domain=domain
     )
-    to_local, _, to_domain = out.to_email.rpartition("@")
+    to_local, _, to_domain = ascii_address(out.to_email).rpartition("@")
     msg["To"] = Address(
-        display_name=header_text(out.to_name or "", 200), username=to_local, domain=to_domain
+        display_name=one_line(out.to_name or "", 200), username=to_local, domain=to_domain
     )
-    msg["Subject"] = header_text(out.subject)
+    msg["Subject"] = one_line(out.subject)
     msg["Date"] = email.utils.formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = out.message_id
     if out.in_reply_to:
@@ -82,7 +86,19 @@ def build_message(out: Outgoing) -> bytes:
     msg["List-Unsubscribe"] = f"<{out.unsubscribe_url}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(out.body.rstrip("\n") + footer(out.unsubscribe_url))
-    return msg.as_bytes()
+    return msg.as_bytes(policy=POLICY)
+
+
+def ascii_address(address: str) -> str:
+    """The address with its domain in ASCII (IDNA): stored addresses keep the Unicode form
+    of an international domain, the wire needs `xn--` labels."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError as exc:
+        raise ValueError(f"the domain of {address!r} has no ASCII form: {exc}") from exc
 
 
 class SmtpTransient(Exception):
@@ -151,14 +167,14 @@ async def deliver(
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise SmtpTransient(f"SMTP connection failed: {exc}") from exc
         try:
-            await smtp.mail(sender)
+            await smtp.mail(ascii_address(sender))
         except aiosmtplib.SMTPResponseException as exc:
             cls = SmtpPermanent if exc.code >= 500 else SmtpTransient
             raise cls(f"sender refused: {_describe(exc)}", exc.code) from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise SmtpTransient(f"SMTP failed before DATA: {exc}") from exc
         try:
-            await smtp.rcpt(recipient)
+            await smtp.rcpt(ascii_address(recipient))
         except aiosmtplib.SMTPResponseException as exc:
             if exc.code >= 500:
                 raise SmtpBounce(f"recipient refused: {_describe(exc)}", exc.code) from exc
