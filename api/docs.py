@@ -36,11 +36,19 @@ def scope_line(scope: str | None) -> str:
     return f"**Scope:** `{scope}`" if scope else "**Scope:** none (any valid key)"
 
 
-def scoped(scope: str | None, *codes: int, summary: str | None = None) -> dict[str, Any]:
+def scoped(
+    scope: str | None, *codes: int, summary: str | None = None, accepted: Any = None
+) -> dict[str, Any]:
     """Route decorator kwargs: the scope in the description and as `x-required-scope`
-    (`"none"`: any valid key), and the error responses. `finalize_openapi` adds the
-    route's docstring under the scope line."""
+    (`"none"`: any valid key), and the error responses. `accepted`: the body of a 202
+    (taken, not finished yet). `finalize_openapi` adds the route's docstring under the
+    scope line."""
     documented = responses(*codes)
+    if accepted is not None:
+        documented[202] = {
+            "model": accepted,
+            "description": "Accepted, not finished yet: the resource as it stands now",
+        }
     if scope:
         documented[403] = {"description": f"The key lacks the scope `{scope}`", **_ERR}
     else:

@@ -506,7 +506,10 @@ class LeadWorkflow:
     async def pause_now(self) -> Progress:
         """Pause, and answer once the row shows it (or the lead ended meanwhile)."""
         self._want_paused = True
-        await workflow.wait_condition(lambda: self.state.paused or self._finished)
+        # Done once applied, once the lead ended, or once a resume overtook it.
+        await workflow.wait_condition(
+            lambda: self.state.paused or self._finished or self._want_paused is not True
+        )
         return self.progress()
 
     @pause_now.validator
@@ -518,7 +521,9 @@ class LeadWorkflow:
     async def resume_now(self) -> Progress:
         """Resume, and answer once the row shows it."""
         self._want_paused = False
-        await workflow.wait_condition(lambda: not self.state.paused or self._finished)
+        await workflow.wait_condition(
+            lambda: not self.state.paused or self._finished or self._want_paused is not False
+        )
         return self.progress()
 
     @resume_now.validator

@@ -50,6 +50,8 @@ router = APIRouter(tags=["leads"])
 ACCEPT_TIMEOUT = 5.0
 APPLY_TIMEOUT = 5.0
 SEND_NEXT_TIMEOUT = 30.0
+# How the SDK refuses an update the running worker's workflow has no handler for.
+UNKNOWN_UPDATE = "expected but not found"
 
 
 @router.get("/leads", response_model=s.LeadList, **scoped("leads:read", summary="List leads"))
@@ -220,7 +222,12 @@ async def _control(
         await asyncio.wait_for(started.result(), timeout=APPLY_TIMEOUT)
     except WorkflowUpdateFailedError as exc:
         cause = getattr(exc.cause, "message", None) or str(exc.cause)
-        raise unprocessable(cause, refused) from exc
+        if UNKNOWN_UPDATE in cause:
+            # A worker of an older release runs this lead (a rolling deploy): it knows the
+            # signal, not the update.
+            await _signal(handle, fallback_signal, response)
+        else:
+            raise unprocessable(cause, refused) from exc
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise unprocessable("The lead's sequence has ended.", "lead_finished") from exc
@@ -244,7 +251,7 @@ async def _signal(handle: Any, signal: str, response: Response) -> None:
 @router.post(
     "/leads/{lead_id}/pause",
     response_model=LeadOut,
-    **scoped("leads:write", 404, 422, summary="Pause a lead's sequence"),
+    **scoped("leads:write", 404, 422, 503, summary="Pause a lead's sequence", accepted=LeadOut),
 )
 async def pause_lead(
     lead_id: str,
@@ -264,7 +271,7 @@ async def pause_lead(
 @router.post(
     "/leads/{lead_id}/resume",
     response_model=LeadOut,
-    **scoped("leads:write", 404, 422, summary="Resume a paused lead"),
+    **scoped("leads:write", 404, 422, 503, summary="Resume a paused lead", accepted=LeadOut),
 )
 async def resume_lead(
     lead_id: str,
@@ -285,7 +292,9 @@ async def resume_lead(
 @router.post(
     "/leads/{lead_id}/stop",
     response_model=LeadOut,
-    **scoped("leads:write", 404, 422, summary="Stop a lead's sequence for good"),
+    **scoped(
+        "leads:write", 404, 422, 503, summary="Stop a lead's sequence for good", accepted=LeadOut
+    ),
 )
 async def stop_lead(
     lead_id: str,
@@ -310,7 +319,14 @@ class SendNextOut(s.Out):
 @router.post(
     "/leads/{lead_id}/send-next",
     response_model=SendNextOut,
-    **scoped("sends:trigger", 404, 422, 503, summary="Force-send the next step now"),
+    **scoped(
+        "sends:trigger",
+        404,
+        422,
+        503,
+        summary="Force-send the next step now",
+        accepted=SendNextOut,
+    ),
 )
 async def send_next(
     lead_id: str,

@@ -6,6 +6,7 @@ and never mailed), editing its fields, and starting its workflow exactly once.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -84,9 +85,12 @@ def check_fields(body: LeadCreate | LeadUpdate) -> None:
                 f"customFields: a name is longer than {CUSTOM_KEY_CAP} characters.",
                 "custom_field_too_long",
             )
-        if isinstance(value, str) and len(value) > CUSTOM_VALUE_CAP:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise RuleBroken(f"customFields.{key} must be a finite number.", "invalid_custom_field")
+        length = len(value) if isinstance(value, str) else len(str(value))
+        if length > CUSTOM_VALUE_CAP:
             raise RuleBroken(
-                f"customFields.{key} is {len(value):,} characters; at most "
+                f"customFields.{key} is {length:,} characters; at most "
                 f"{CUSTOM_VALUE_CAP:,} are allowed.",
                 "custom_field_too_long",
             )
@@ -115,10 +119,12 @@ async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> 
     Its workflow is started by `start` once this returns."""
     email = check_email(body.email)
     check_timezone(body.timezone)
-    check_fields(body)
     existing = await find(session, campaign.id, email)
     if existing is not None:
+        # Idempotent: the same POST again answers the row it made, even when the body
+        # breaks a size or header rule added since.
         return Enrolled(existing, False, [])
+    check_fields(body)
     if campaign.status == CampaignStatus.ARCHIVED:
         raise RuleBroken("The campaign is archived; it takes no new leads.", "campaign_archived")
     suppressed = (

@@ -4,6 +4,8 @@ naming the field, and nothing is saved."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from sqlalchemy import func
 from sqlmodel import select
@@ -118,3 +120,38 @@ async def test_line_breaks_in_sender_names_and_subjects_are_refused(
     for body, field in cases:
         resp = await api.post(f"{BASE}/campaigns", headers=tenant.headers, json=body)
         assert field in assert_envelope(resp, 422, "control_characters")["error"]
+
+
+async def test_numbers_are_bounded_like_text(
+    api: httpx.AsyncClient, tenant: Tenant, db: Database
+) -> None:
+    camp = await make_campaign(db, tenant.workspace.id)
+    big = {"campaignId": camp.id, "email": "num@example.com", "customFields": {"x": 10**4000}}
+    resp = await api.post(f"{BASE}/leads", headers=tenant.headers, json=big)
+    assert_envelope(resp, 422, "custom_field_too_long")
+    body = {"campaignId": camp.id, "email": "nan@example.com", "customFields": {"x": "@"}}
+    raw = json.dumps(body).replace('"@"', "NaN")
+    resp = await api.post(
+        f"{BASE}/leads",
+        headers={**tenant.headers, "content-type": "application/json"},
+        content=raw.encode(),
+    )
+    assert resp.status_code in (400, 422), resp.text  # never stored as NaN, on any database
+    assert await lead_count(db, camp.id) == 0
+
+
+async def test_posting_an_existing_lead_again_answers_it_whatever_the_body(
+    api: httpx.AsyncClient, tenant: Tenant, db: Database
+) -> None:
+    """Idempotency first: a retried POST finds the row it made, even when its body breaks
+    a rule added since (here: an existing row, then a value over the cap)."""
+    camp = await make_campaign(db, tenant.workspace.id)
+    body = {"campaignId": camp.id, "email": "again@example.com"}
+    first = await api.post(f"{BASE}/leads", headers=tenant.headers, json=body)
+    assert first.status_code == 201
+    again = await api.post(
+        f"{BASE}/leads",
+        headers=tenant.headers,
+        json={**body, "firstName": "A\nB", "customFields": {"x": "y" * 5000}},
+    )
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]

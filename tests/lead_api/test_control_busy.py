@@ -6,12 +6,14 @@ and the workflow tests cover)."""
 from __future__ import annotations
 
 import httpx
+from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 import api.routes.leads as lead_routes
 from api.deps import AppState
 from api.main import create_app
-from outreach.contracts import LeadSignal
+from outreach.contracts import LeadInput, LeadSignal
 from outreach.leads import service
 from outreach.models import Lead
 from outreach.temporal import lead_workflow_id
@@ -69,3 +71,51 @@ async def test_pause_without_a_worker_is_kept_and_applied_later(
     ]
     assert signals == [LeadSignal.PAUSE]
     assert (await reload(db, Lead, lead.id)).status == "active"
+
+
+@workflow.defn(name="LeadWorkflow", sandboxed=False)
+class _ReleaseBeforeUpdates:
+    """A lead workflow of a release without the pause / resume / stop updates: it knows the
+    signals only (as a worker not yet upgraded during a rolling deploy does)."""
+
+    def __init__(self) -> None:
+        self.paused = False
+
+    @workflow.run
+    async def run(self, inp: LeadInput) -> str:
+        await workflow.wait_condition(lambda: self.paused)
+        return "paused"
+
+    @workflow.signal(name=LeadSignal.PAUSE)
+    def pause(self) -> None:
+        self.paused = True
+
+
+async def test_pause_reaches_a_lead_run_by_an_older_worker_as_a_signal(ts_env, settings, db, smtp):
+    st = settings_for(settings, smtp)
+    ws = await make_workspace(db)
+    key = await make_key(db, ws.id)
+    lead = await make_lead(db, await make_campaign(db, ws.id, STEPS))
+    queue = st.task_queue
+    async with Worker(
+        ts_env.client,
+        task_queue=queue,
+        workflows=[_ReleaseBeforeUpdates],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    ):
+        handle = await ts_env.client.start_workflow(
+            _ReleaseBeforeUpdates.run,
+            LeadInput(lead_id=lead.id, workspace_id=ws.id, campaign_id=lead.campaign_id),
+            id=lead_workflow_id(lead.id),
+            task_queue=queue,
+        )
+        app = create_app(st, ts_env.client)
+        app.state.outreach = AppState(st, ts_env.client)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            resp = await http.post(
+                f"{API}/leads/{lead.id}/pause", headers={"Authorization": f"Bearer {key}"}
+            )
+        await app.state.outreach.close()
+        assert resp.status_code == 202, resp.text  # not a 422 "lead finished"
+        assert await handle.result() == "paused"  # the older workflow got its signal
