@@ -7,7 +7,6 @@ bounced or unknown (final: a retry finds it and does nothing more).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,13 +21,14 @@ from temporalio.exceptions import ApplicationError
 
 from activities.base import Activities
 from outreach import mail, schedule
+from outreach.campaigns.service import load_steps
 from outreach.campaigns.status import CampaignStatus, Channel
 from outreach.config import Settings
 from outreach.contracts import StepRequest, StepResult
 from outreach.events import event_ids_for, publish_events, record_event
 from outreach.ids import new_id
 from outreach.leads import status as lead_status
-from outreach.leads.plans import campaign_steps, plan_from
+from outreach.leads.plans import plan_from
 from outreach.leads.status import LeadStatus, is_terminal
 from outreach.models import (
     Campaign,
@@ -45,6 +45,7 @@ from outreach.render import RENDERED_BODY_CAP, lead_variables, render
 from outreach.security import sign_token
 from outreach.sends.status import IN_THREAD, SETTLED, SendStatus, StepOutcome
 from outreach.suppression import SuppressionReason, suppress
+from outreach.workpool import run_cpu
 
 log = logging.getLogger("outreach.activities.email")
 
@@ -191,7 +192,7 @@ class EmailActivities(Activities):
                 req,
                 lead,
                 campaign,
-                await campaign_steps(s, campaign.id),
+                await load_steps(s, campaign.id),
                 send,
                 list(req.publish_event_ids),
                 suppressed,
@@ -264,8 +265,52 @@ class EmailActivities(Activities):
 
     async def _send_email(self, ctx: _Step, step: Step) -> StepResult:
         s, req, lead, campaign = ctx.s, ctx.req, ctx.lead, ctx.campaign
+        now = utcnow()
+        send = ctx.send or Send(
+            id=new_id("send"),
+            workspace_id=lead.workspace_id,
+            campaign_id=campaign.id,
+            lead_id=lead.id,
+            step_position=req.position,
+            to_email=lead.email,
+            created_at=now,
+        )
+        ctx.send = send
+        message_id = send.message_id or mail.make_message_id(
+            send.id, campaign.from_email or "localhost"
+        )
+        # Render and build first: a message that cannot be built takes no cap slot.
+        unsub = unsubscribe_url(self.settings, lead.id)
+        variables = lead_variables(lead, campaign, {"unsubscribeUrl": unsub})
+        first_subject, previous = await self._thread(s, lead.id, req.position)
+        subject = mail.one_line(render(step.subject, variables)) or reply_subject(first_subject)
+        outgoing = mail.Outgoing(
+            from_name=campaign.from_name,
+            from_email=campaign.from_email or "",
+            to_email=lead.email,
+            to_name=" ".join(x for x in (lead.first_name, lead.last_name) if x) or None,
+            subject=subject,
+            body=render(step.body, variables),
+            message_id=message_id,
+            unsubscribe_url=unsub,
+            in_reply_to=previous[-1] if previous else None,
+            references=tuple(previous),
+        )
+        try:
+            raw = await build(outgoing)
+        except Unbuildable as exc:
+            send.message_id, send.subject, send.error = message_id, subject, str(exc)[:1000]
+            send.status, send.forced, send.step_id = SendStatus.CLAIMED, req.forced, step.id
+            send.attempts += 1
+            send.scheduled_at, send.updated_at = req.scheduled_at, now
+            s.add(send)
+            await s.commit()
+            # Not an SMTP outage: retrying builds the same thing. The lead is paused
+            # (`render_failed`) until its fields or the step are fixed and it is resumed.
+            raise ApplicationError(str(exc), type=RENDER_FAILED, non_retryable=True) from exc
+
         # Claim: daily-cap slot, Message-ID and rendered content, in one commit.
-        cap_day = ctx.send.cap_day if ctx.send is not None else None
+        cap_day = send.cap_day
         if campaign.daily_cap and not req.forced and cap_day is None:
             cap_day = schedule.local_day(req.scheduled_at, campaign.timezone)
             if not await take_cap_slot(s, campaign.id, cap_day, campaign.daily_cap):
@@ -278,63 +323,15 @@ class EmailActivities(Activities):
                     self.db, self.client, self.settings.webhook_task_queue, ctx.events
                 )
                 return spent
-        now = utcnow()
-        send = ctx.send or Send(
-            id=new_id("send"),
-            workspace_id=lead.workspace_id,
-            campaign_id=campaign.id,
-            lead_id=lead.id,
-            step_position=req.position,
-            to_email=lead.email,
-            created_at=now,
-        )
-        ctx.send = send
         send.step_id, send.from_email = step.id, campaign.from_email
-        send.message_id = send.message_id or mail.make_message_id(
-            send.id, campaign.from_email or "localhost"
-        )
-        unsub = unsubscribe_url(self.settings, lead.id)
-        variables = lead_variables(lead, campaign, {"unsubscribeUrl": unsub})
-        first_subject, previous = await self._thread(s, lead.id, req.position)
-        subject = mail.one_line(render(step.subject, variables)) or reply_subject(first_subject)
-        body = render(step.body, variables)
-        send.subject = subject
+        send.message_id, send.subject = message_id, subject
         send.status, send.cap_day, send.forced = SendStatus.CLAIMED, cap_day, req.forced
         send.attempts += 1
         send.scheduled_at, send.claimed_at, send.updated_at = req.scheduled_at, now, now
         send.error = None
         s.add(send)
         await s.commit()
-
-        outgoing = mail.Outgoing(
-            from_name=campaign.from_name,
-            from_email=campaign.from_email or "",
-            to_email=lead.email,
-            to_name=" ".join(x for x in (lead.first_name, lead.last_name) if x) or None,
-            subject=subject,
-            body=body,
-            message_id=send.message_id,
-            unsubscribe_url=unsub,
-            in_reply_to=previous[-1] if previous else None,
-            references=tuple(previous),
-        )
-
         claimed_attempt = send.attempts
-        try:
-            if len(body) > RENDERED_BODY_CAP:
-                raise ValueError(
-                    f"the body rendered to {len(body):,} characters (at most {RENDERED_BODY_CAP:,})"
-                )
-            # MIME building is CPU work: never on the event loop other leads share.
-            raw = await asyncio.to_thread(mail.build_message, outgoing)
-        except (ValueError, TypeError, LookupError) as exc:
-            # Not an SMTP outage: retrying renders the same thing. The lead is paused
-            # (`render_failed`) until its fields or the step are fixed and it is resumed.
-            raise ApplicationError(
-                f"the message could not be built: {exc}"[:500],
-                type=RENDER_FAILED,
-                non_retryable=True,
-            ) from exc
 
         async def before_data() -> None:
             # From here on the server may have the message: a crash means "unknown". Only
@@ -504,6 +501,23 @@ class EmailActivities(Activities):
         ).all()
         first_subject = (earlier[0][0] or "") if earlier else ""
         return first_subject, [mid for _, mid in earlier if mid]
+
+
+class Unbuildable(ValueError):
+    """The step's message cannot be built (too big, an address with no ASCII form...)."""
+
+
+async def build(outgoing: mail.Outgoing) -> bytes:
+    """The message's bytes, built off the event loop (MIME is CPU work), or Unbuildable."""
+    if len(outgoing.body) > RENDERED_BODY_CAP:
+        raise Unbuildable(
+            f"the body rendered to {len(outgoing.body):,} characters "
+            f"(at most {RENDERED_BODY_CAP:,})"
+        )
+    try:
+        return await run_cpu(mail.build_message, outgoing)
+    except (ValueError, TypeError, LookupError) as exc:
+        raise Unbuildable(f"the message could not be built: {exc}"[:500]) from exc
 
 
 def reply_subject(first_subject: str) -> str:

@@ -44,6 +44,7 @@ from outreach.models import (
 from outreach.payloads import lead_payload, reply_payload, send_payload
 from outreach.sends.status import IN_THREAD, SendStatus
 from outreach.suppression import SuppressionReason, suppress
+from outreach.workpool import run_classify
 
 log = logging.getLogger("outreach.activities.replies")
 
@@ -61,7 +62,7 @@ async def _classify(reply_id: str, text: ReplyText) -> Classification:
     fails on (a bug on odd input) is labelled `other` instead of failing its workflow:
     the lead still stops, and the reason says why."""
     try:
-        return await asyncio.to_thread(_classify_blocking, text)
+        return await run_classify(_classify_blocking, text)
     except Exception as exc:  # noqa: BLE001 - RecursionError and the like, on hostile text
         log.warning("reply %s: the classifier failed (%s)", reply_id, type(exc).__name__)
         return Classification(

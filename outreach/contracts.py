@@ -38,7 +38,6 @@ class LeadUpdate:
 
 
 LEAD_QUERY_PROGRESS = "progress"
-LEAD_UPDATE_SEND_NEXT = LeadUpdate.SEND_NEXT
 
 
 # The two answers below keep camelCase field names: they are their JSON on the wire, which

@@ -47,6 +47,7 @@ class SmtpRecorder:
     rcpt_replies: dict[str, list[str]] = field(default_factory=dict)
     # queue of replies for DATA; "drop" stores the message then drops the connection
     data_replies: list[str] = field(default_factory=list)
+    data_delay: float = 0.0  # seconds before answering DATA (a slow server)
     arrived: asyncio.Event | None = None
 
     def to(self, address: str) -> list[Received]:
@@ -82,6 +83,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.r.data_delay:
+            await asyncio.sleep(self.r.data_delay)
         reply = self.r.data_replies.pop(0) if self.r.data_replies else "250 OK"
         if reply.startswith("4") or reply.startswith("5"):
             return reply

@@ -4,7 +4,6 @@ its workflow (`reply-<replyId>`)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Annotated, Any, Literal
 
@@ -27,6 +26,7 @@ from outreach.inbound.message import (
 from outreach.inbound.status import IGNORED, OWN_MESSAGE, ReplyKind, ReplyStatus
 from outreach.inbound.store import ingest, start_reply_workflow
 from outreach.scopes import Scope
+from outreach.workpool import run_cpu
 
 log = logging.getLogger("outreach.api.inbound")
 router = APIRouter(tags=["replies"])
@@ -106,7 +106,7 @@ async def receive_inbound(
         )
     try:
         # Parsing a big or odd message is CPU work: off the event loop.
-        parsed = await asyncio.to_thread(parse_message, raw)
+        parsed = await run_cpu(parse_message, raw)
     except MalformedMessage as exc:
         raise APIError(exc.status, exc.code, str(exc)) from exc
 

@@ -23,6 +23,7 @@ from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
 from api.errors import APIError, unprocessable
 from api.pagination import Page, page_params
+from outreach.campaigns.service import load_steps
 from outreach.contracts import (
     LEAD_QUERY_PROGRESS,
     LeadSignal,
@@ -33,7 +34,6 @@ from outreach.contracts import (
 from outreach.emails import normalise_email
 from outreach.inbound.schemas import ReplyOut
 from outreach.leads import service
-from outreach.leads.plans import campaign_steps
 from outreach.leads.runs import lead_handle
 from outreach.leads.schemas import LeadCreate, LeadDetailOut, LeadOut, Position
 from outreach.leads.schemas import LeadUpdate as LeadEdit
@@ -143,7 +143,7 @@ async def get_lead(
             select(Reply).where(Reply.lead_id == lead.id).order_by(col(Reply.received_at))
         )
     ).all()
-    steps_total = len(await campaign_steps(session, lead.campaign_id))
+    steps_total = len(await load_steps(session, lead.campaign_id))
     return LeadDetailOut(
         **LeadOut.from_row(lead).model_dump(),
         position=await _position(state, lead, steps_total),

@@ -20,9 +20,9 @@ from sqlmodel import select
 from temporalio.service import RPCError, RPCStatusCode
 
 from api import schemas as s
-from api.deps import Principal, SessionDep, StateDep, require
+from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
-from api.errors import APIError, not_found, unprocessable
+from api.errors import APIError, unprocessable
 from api.pagination import Page, page_params
 from outreach import netguard
 from outreach.ids import new_id
@@ -213,13 +213,6 @@ async def _duplicate(session: SessionDep, m: Mailbox) -> bool:
     return found is not None
 
 
-async def get_owned(session: SessionDep, principal: Principal, mailbox_id: str) -> Mailbox:
-    mailbox = await session.get(Mailbox, mailbox_id)
-    if mailbox is None or mailbox.workspace_id != principal.workspace_id:
-        raise not_found("Mailbox")
-    return mailbox
-
-
 def _unavailable(exc: Exception, what: str) -> APIError:
     log.warning("mailbox schedule: %s failed: %s", what, exc)
     return APIError(
@@ -257,7 +250,7 @@ async def get_mailbox(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.MAILBOXES_READ)],
 ) -> MailboxOut:
-    return mailbox_out(await get_owned(session, principal, mailbox_id))
+    return mailbox_out(await get_owned(session, Mailbox, mailbox_id, principal))
 
 
 @router.post(
@@ -324,7 +317,7 @@ async def update_mailbox(
     """Partial update. A new host, port, security, username or folder starts the sync
     afresh (the UID position belongs to the old one; Message-IDs still keep mail from being
     ingested twice). `enabled: false` pauses the sync schedule."""
-    mailbox = await get_owned(session, principal, mailbox_id)
+    mailbox = await get_owned(session, Mailbox, mailbox_id, principal)
     given = body.model_fields_set
     for name in given:
         if getattr(body, name) is None:
@@ -381,7 +374,7 @@ async def delete_mailbox(
     principal: Annotated[Principal, require(Scope.MAILBOXES_WRITE)],
 ) -> Response:
     """Deletes the mailbox and its schedule. Replies already received stay."""
-    mailbox = await get_owned(session, principal, mailbox_id)
+    mailbox = await get_owned(session, Mailbox, mailbox_id, principal)
     client = await state.temporal()
     try:
         await delete_mailbox_schedule(client, mailbox.id)
@@ -406,7 +399,7 @@ async def sync_now(
 ) -> SyncTriggered:
     """Starts a sync at once (nothing happens if one is already running). Its result shows
     in `lastSyncAt` / `lastError`."""
-    mailbox = await get_owned(session, principal, mailbox_id)
+    mailbox = await get_owned(session, Mailbox, mailbox_id, principal)
     if not mailbox.enabled:
         raise unprocessable("The mailbox is disabled; enable it first.", "mailbox_disabled")
     client = await state.temporal()

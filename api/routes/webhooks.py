@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import col, delete, select
 from temporalio.service import RPCError
 
-from api.deps import Principal, SessionDep, StateDep, require
+from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
 from api.errors import APIError, not_found, unprocessable
 from api.pagination import Page, page_params
@@ -231,13 +231,6 @@ async def _url(state: StateDep, url: str) -> str:
     return url
 
 
-async def get_owned(session: SessionDep, principal: Principal, webhook_id: str) -> WebhookEndpoint:
-    endpoint = await session.get(WebhookEndpoint, webhook_id)
-    if endpoint is None or endpoint.workspace_id != principal.workspace_id:
-        raise not_found("Webhook")
-    return endpoint
-
-
 # -- endpoints ---------------------------------------------------------------------------
 
 
@@ -346,7 +339,7 @@ async def get_webhook(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.WEBHOOKS_READ)],
 ) -> WebhookOut:
-    return webhook_out(await get_owned(session, principal, webhook_id))
+    return webhook_out(await get_owned(session, WebhookEndpoint, webhook_id, principal))
 
 
 @router.patch(
@@ -364,7 +357,7 @@ async def update_webhook(
     """Partial update of `url`, `events`, `description` and `enabled`. Re-enabling clears
     `disabledReason`. Deliveries waiting for a retry use the new URL at their next attempt;
     those of a disabled endpoint end `cancelled` then, without being sent."""
-    endpoint = await get_owned(session, principal, webhook_id)
+    endpoint = await get_owned(session, WebhookEndpoint, webhook_id, principal)
     given = body.model_fields_set
     for name in ("url", "events", "enabled"):
         if name in given and getattr(body, name) is None:
@@ -397,7 +390,7 @@ async def delete_webhook(
 ) -> Response:
     """Deletes the endpoint and its delivery history. Deliveries waiting for a retry are
     never sent: they end at their next attempt."""
-    endpoint = await get_owned(session, principal, webhook_id)
+    endpoint = await get_owned(session, WebhookEndpoint, webhook_id, principal)
     deliveries = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
     await session.exec(
         delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(deliveries))
@@ -422,7 +415,7 @@ async def rotate_secret(
 ) -> WebhookWithSecret:
     """Returns the new `secret` once. It signs every request from now on, retries of
     earlier events included; the old secret stops working at once."""
-    endpoint = await get_owned(session, principal, webhook_id)
+    endpoint = await get_owned(session, WebhookEndpoint, webhook_id, principal)
     endpoint.secret = new_secret()
     endpoint.updated_at = utcnow()
     session.add(endpoint)
@@ -448,7 +441,7 @@ async def test_webhook(
     Answers 202 with `status: pending` when the attempt has not finished within 15 s (for
     instance while no worker runs); the ping still goes out within 2 minutes or not at all.
     """
-    endpoint = await get_owned(session, principal, webhook_id)
+    endpoint = await get_owned(session, WebhookEndpoint, webhook_id, principal)
     event_id = new_id("evt")
     client = await state.temporal()
     try:
@@ -520,7 +513,7 @@ async def list_deliveries(
 ) -> dict:
     """Newest first, each with its attempts (time, status code, duration, error, the first
     2 KB of the response). Filter by `status`, `eventType`, `eventId`."""
-    endpoint = await get_owned(session, principal, webhook_id)
+    endpoint = await get_owned(session, WebhookEndpoint, webhook_id, principal)
     stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
     if status:
         stmt = stmt.where(WebhookDelivery.status == status)
@@ -533,15 +526,6 @@ async def list_deliveries(
     return page.result(rows, lambda d: delivery_out(d, attempts[d.id]))
 
 
-async def get_owned_delivery(
-    session: SessionDep, principal: Principal, delivery_id: str
-) -> WebhookDelivery:
-    delivery = await session.get(WebhookDelivery, delivery_id)
-    if delivery is None or delivery.workspace_id != principal.workspace_id:
-        raise not_found("Delivery")
-    return delivery
-
-
 @router.get(
     "/webhooks/deliveries/{delivery_id}",
     response_model=DeliveryOut,
@@ -552,7 +536,7 @@ async def get_delivery(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.WEBHOOKS_READ)],
 ) -> DeliveryOut:
-    delivery = await get_owned_delivery(session, principal, delivery_id)
+    delivery = await get_owned(session, WebhookDelivery, delivery_id, principal)
     return delivery_out(delivery, (await _attempts_of(session, [delivery.id]))[delivery.id])
 
 
@@ -571,7 +555,7 @@ async def replay_delivery(
     """Starts a new delivery of the same event to the same endpoint: the same envelope,
     `X-PMS-Event-Id` and `webhook-id`, attempts counted from 1 on the full retry schedule,
     `replayOf` naming the delivery it repeats. The endpoint must be enabled (else 422)."""
-    original = await get_owned_delivery(session, principal, delivery_id)
+    original = await get_owned(session, WebhookDelivery, delivery_id, principal)
     endpoint = await session.get(WebhookEndpoint, original.endpoint_id)
     event = await session.get(Event, original.event_id)
     if endpoint is None or event is None:

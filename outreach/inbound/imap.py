@@ -15,11 +15,13 @@ password.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import imaplib
 import re
 import socket
 import ssl
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -184,6 +186,8 @@ def _network(exc: BaseException) -> str:
         return "connection timed out"
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
+    if isinstance(exc, Overrun):
+        return str(exc)
     if isinstance(exc, imaplib.IMAP4.abort):
         return "the server closed the connection or answered out of turn"
     if isinstance(exc, OSError) and exc.errno in _CONNECT_ERRORS:
@@ -193,20 +197,114 @@ def _network(exc: BaseException) -> str:
     return "connection failed"
 
 
+# What one command may cost, whatever the server does: a server a tenant points us at shares
+# the worker with everyone else. imaplib reads any literal size a server announces and any
+# number of untagged lines, and a server that drips one byte a second never trips the socket
+# timeout (it bounds each read, not a command).
+COMMAND_SECONDS = 120.0
+LITERAL_CAP = 2 * 1024 * 1024 + 64 * 1024  # a capped partial FETCH, and some slack
+COMMAND_BYTES = 64 * 1024 * 1024  # a FETCH batch of capped messages, and some slack
+
+
+class Overrun(imaplib.IMAP4.abort):
+    """The server went past what one command may take (time or bytes)."""
+
+
+class _Bounded(imaplib.IMAP4):
+    """The bounds above, on every command: a watchdog closes the connection when a command
+    takes longer than COMMAND_SECONDS; a literal over LITERAL_CAP or a response over
+    COMMAND_BYTES ends it at once."""
+
+    _watchdog: threading.Timer | None = None
+    _expired = False
+    _taken = 0
+    overrun: str | None = None  # why the last command was cut off (imaplib re-wraps it)
+
+    def _overrun(self, why: str) -> Overrun:
+        self.overrun = why
+        return Overrun(why)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._expired, self._taken = False, 0
+        self._watchdog = threading.Timer(COMMAND_SECONDS, self._expire)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def _disarm(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+
+    def _expire(self) -> None:
+        self._expired = True
+        sock = getattr(self, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def _take(self, size: int) -> None:
+        self._taken += size
+        if self._taken > COMMAND_BYTES:
+            raise self._overrun(
+                f"the server sent more than {COMMAND_BYTES // 2**20} MB for one command"
+            )
+
+    def _command(self, name: str, *args: Any) -> Any:
+        self._arm()
+        return super()._command(name, *args)  # type: ignore[misc]
+
+    def _command_complete(self, name: str, tag: bytes) -> Any:
+        try:
+            return super()._command_complete(name, tag)  # type: ignore[misc]
+        finally:
+            self._disarm()  # the bound is on a command, not on idle time between them
+
+    def _get_line(self) -> bytes:
+        try:
+            line: bytes = super()._get_line()  # type: ignore[misc]
+        except (imaplib.IMAP4.abort, OSError):
+            if self._expired:
+                raise self._overrun(
+                    f"the server took more than {COMMAND_SECONDS:.0f} s to answer"
+                ) from None
+            raise
+        return line
+
+    def read(self, size: int) -> bytes:
+        if size > LITERAL_CAP:
+            raise self._overrun(
+                f"the server sent a {size:,}-byte literal (at most {LITERAL_CAP:,})"
+            )
+        self._take(size)
+        return super().read(size)
+
+    def readline(self) -> bytes:
+        line = super().readline()
+        self._take(len(line))
+        return line
+
+    def shutdown(self) -> None:
+        self._disarm()
+        super().shutdown()
+
+
 # Connecting to a given address instead of resolving `host` again; `host` stays the name
-# TLS verifies (imaplib wraps with server_hostname=self.host, for STARTTLS too).
+# TLS verifies (imaplib wraps with server_hostname=self.host, for STARTTLS too). The
+# watchdog is armed before connecting: the greeting is bounded too.
 
 
-class PinnedIMAP4(imaplib.IMAP4):
+class PinnedIMAP4(_Bounded):
     def __init__(self, address: str, host: str, port: int, timeout: float | None) -> None:
         self._address = address
         super().__init__(host, port, timeout=timeout)
 
     def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        self._arm()
         return socket.create_connection((self._address, self.port), timeout)
 
 
-class PinnedIMAP4_SSL(imaplib.IMAP4_SSL):
+class PinnedIMAP4_SSL(_Bounded, imaplib.IMAP4_SSL):
     def __init__(
         self,
         address: str,
@@ -220,6 +318,7 @@ class PinnedIMAP4_SSL(imaplib.IMAP4_SSL):
         super().__init__(host, port, ssl_context=ssl_context, timeout=timeout)
 
     def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        self._arm()
         sock = socket.create_connection((self._address, self.port), timeout)
         return self._context.wrap_socket(sock, server_hostname=self.host)
 
@@ -274,8 +373,9 @@ class ImapFolder:
             cls._drop(conn)
             raise
         except imaplib.IMAP4.abort as exc:
+            why = getattr(conn, "overrun", None) or _network(exc)
             cls._drop(conn)
-            raise ImapError(f"{stage} failed: {_network(exc)}") from None
+            raise ImapError(f"{stage} failed: {why}") from None
         except imaplib.IMAP4.error as exc:
             cls._drop(conn)
             raise ImapError(cls._refused(stage, exc)) from None
@@ -299,6 +399,8 @@ class ImapFolder:
                         address, config.host, config.port, context, config.timeout
                     )
                 return PinnedIMAP4(address, config.host, config.port, config.timeout)
+            except Overrun as exc:
+                raise ImapError(f"connect failed: {exc}") from None
             except imaplib.IMAP4.error:
                 # Connected, but what answered is no IMAP server (its greeting not shown).
                 raise ImapError(
@@ -326,7 +428,8 @@ class ImapFolder:
         try:
             typ, data = self.conn.uid(command, *args)
         except imaplib.IMAP4.abort as exc:
-            raise ImapError(f"UID {command} failed: {_network(exc)}") from None
+            why = getattr(self.conn, "overrun", None) or _network(exc)
+            raise ImapError(f"UID {command} failed: {why}") from None
         except imaplib.IMAP4.error as exc:
             code = _code(exc.args[0] if exc.args else "")
             raise ImapError(f"UID {command} refused by the server{code}") from None
@@ -361,6 +464,9 @@ class ImapFolder:
         if conn is None:
             return
         try:
-            conn.logout()
+            if getattr(conn, "overrun", None):
+                conn.shutdown()  # no LOGOUT: the server is not one to wait for
+            else:
+                conn.logout()
         except Exception:  # noqa: BLE001, S110 - closing a broken connection
             pass

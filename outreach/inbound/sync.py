@@ -37,6 +37,7 @@ from outreach.inbound.status import ReplyStatus, SyncStatus
 from outreach.inbound.store import ingest
 from outreach.models import Mailbox, Reply, utcnow
 from outreach.netguard import TargetRefused, Unresolvable, checked_addresses
+from outreach.workpool import run_cpu, run_imap
 
 log = logging.getLogger("outreach.inbound.sync")
 
@@ -57,6 +58,12 @@ def imap_config(mailbox: Mailbox) -> ImapConfig:
     )
 
 
+# At most this many syncs of one workspace run at once in a worker: a tenant with many
+# slow mailboxes waits for its own, and leaves the IMAP threads to everyone else.
+SYNCS_PER_WORKSPACE = 2
+_slots: dict[str, asyncio.Semaphore] = {}
+
+
 async def sync_mailbox(
     db: Database,
     mailbox_id: str,
@@ -72,6 +79,29 @@ async def sync_mailbox(
         return SyncOutcome(SyncStatus.MISSING)
     if not mailbox.enabled:
         return SyncOutcome(SyncStatus.DISABLED)
+    slot = _slots.setdefault(mailbox.workspace_id, asyncio.Semaphore(SYNCS_PER_WORKSPACE))
+    while True:  # waiting for the workspace's turn is progress too: keep heartbeating
+        try:
+            await asyncio.wait_for(slot.acquire(), timeout=30)
+            break
+        except TimeoutError:
+            if heartbeat is not None:
+                heartbeat(mailbox.last_uid)
+    try:
+        return await _sync_open(db, mailbox, on_stored, limit, batch, heartbeat)
+    finally:
+        slot.release()
+
+
+async def _sync_open(
+    db: Database,
+    mailbox: Mailbox,
+    on_stored: OnStored,
+    limit: int,
+    batch: int,
+    heartbeat: Callable[[int], None] | None,
+) -> SyncOutcome:
+    mailbox_id = mailbox.id
     try:
         # The guard again at every connection (DNS may have changed since the mailbox was
         # saved), and the connection goes to an address it passed.
@@ -80,7 +110,7 @@ async def sync_mailbox(
             mailbox.port,
             allow_private=db.settings.webhook_allow_private_targets,
         )
-        folder = await asyncio.to_thread(ImapFolder.open, imap_config(mailbox), addresses)
+        folder = await run_imap(ImapFolder.open, imap_config(mailbox), addresses)
     except (ImapError, TargetRefused, Unresolvable) as exc:
         error = str(exc) if isinstance(exc, ImapError) else f"host refused: {exc}"
         if isinstance(exc, Unresolvable):
@@ -106,7 +136,7 @@ async def sync_mailbox(
             log.warning("mailbox %s: could not record the failure", mailbox_id)
         raise
     finally:
-        await asyncio.to_thread(folder.close)
+        await run_imap(folder.close)
     await _finish(db, mailbox_id, None)
     return out
 
@@ -132,9 +162,7 @@ async def _sync(
     last_uid = mailbox.last_uid
     if mailbox.uidvalidity != folder.uidvalidity:
         if mailbox.uidvalidity is None and not mailbox.sync_existing:
-            last_uid = (
-                folder.uidnext - 1 if folder.uidnext else await asyncio.to_thread(folder.max_uid)
-            )
+            last_uid = folder.uidnext - 1 if folder.uidnext else await run_imap(folder.max_uid)
         else:
             if mailbox.uidvalidity is not None:
                 log.info(
@@ -146,12 +174,12 @@ async def _sync(
             last_uid = 0
         await _save_position(db, mailbox.id, folder.uidvalidity, max(0, last_uid), reset=True)
     since = None if mailbox.sync_existing else (mailbox.created_at - timedelta(days=1)).date()
-    uids = await asyncio.to_thread(folder.search_after, last_uid, since)
+    uids = await run_imap(folder.search_after, last_uid, since)
     out.more = len(uids) > limit
     uids = uids[:limit]
     for start in range(0, len(uids), batch):
         chunk = uids[start : start + batch]
-        fetched = {f.uid: f for f in await asyncio.to_thread(folder.fetch, chunk, RAW_CAP)}
+        fetched = {f.uid: f for f in await run_imap(folder.fetch, chunk, RAW_CAP)}
         for uid in chunk:
             if uid in fetched:  # else expunged since the search
                 await _ingest_one(db, mailbox, fetched[uid], on_stored, out)
@@ -167,7 +195,7 @@ async def _ingest_one(
 ) -> None:
     try:
         # CPU-bound on big or odd messages: off the worker's event loop.
-        parsed = await asyncio.to_thread(parse_message, fetched.raw, full_size=fetched.size)
+        parsed = await run_cpu(parse_message, fetched.raw, full_size=fetched.size)
     except MalformedMessage as exc:
         log.info("mailbox %s: UID %s skipped: %s", mailbox.id, fetched.uid, exc)
         out.skipped += 1

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from outreach.campaigns.service import load_steps
 from outreach.campaigns.status import CampaignStatus
 from outreach.contracts import Plan, StepPlan
 from outreach.leads.status import LeadStatus
@@ -24,17 +24,7 @@ def plan_from(campaign: Campaign, steps: list[Step], lead: Lead) -> Plan:
     )
 
 
-async def campaign_steps(session: AsyncSession, campaign_id: str) -> list[Step]:
-    return list(
-        (
-            await session.exec(
-                select(Step).where(Step.campaign_id == campaign_id).order_by(col(Step.position))
-            )
-        ).all()
-    )
-
-
 async def load_plan(session: AsyncSession, lead: Lead) -> Plan:
     campaign = await session.get(Campaign, lead.campaign_id)
     assert campaign is not None
-    return plan_from(campaign, await campaign_steps(session, campaign.id), lead)
+    return plan_from(campaign, await load_steps(session, campaign.id), lead)

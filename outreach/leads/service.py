@@ -15,13 +15,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from outreach import schedule
+from outreach.campaigns.service import load_steps
 from outreach.campaigns.status import CampaignStatus
 from outreach.config import Settings
 from outreach.emails import normalise_email
 from outreach.errors import RuleBroken
 from outreach.events import event_ids_for, record_event
 from outreach.ids import new_id
-from outreach.leads.plans import campaign_steps, plan_from
+from outreach.leads.plans import plan_from
 from outreach.leads.runs import start_lead_workflow
 from outreach.leads.schemas import LeadCreate, LeadUpdate
 from outreach.leads.status import LeadStatus, is_terminal
@@ -99,7 +100,7 @@ def check_fields(body: LeadCreate | LeadUpdate) -> None:
 async def check_rendered(session: AsyncSession, lead: Lead, campaign: Campaign) -> None:
     """Every step's subject, rendered for this lead, fits in a subject line."""
     variables = lead_variables(lead, campaign)
-    for step in await campaign_steps(session, campaign.id):
+    for step in await load_steps(session, campaign.id):
         if step.subject and len(render(step.subject, variables).strip()) > SUBJECT_CAP:
             raise RuleBroken(
                 f"Step {step.position}'s subject would be longer than {SUBJECT_CAP} characters "
@@ -188,7 +189,7 @@ async def start(
     A lead whose first start failed gets its `lead.created` published by this start."""
     campaign = await session.get(Campaign, lead.campaign_id)
     assert campaign is not None
-    plan = plan_from(campaign, await campaign_steps(session, campaign.id), lead)
+    plan = plan_from(campaign, await load_steps(session, campaign.id), lead)
     if event_ids is None:
         event_ids = await event_ids_for(session, [f"lead.created:{lead.id}"])
     return await start_lead_workflow(client, settings, lead, plan, event_ids)

@@ -119,3 +119,43 @@ async def test_pause_reaches_a_lead_run_by_an_older_worker_as_a_signal(ts_env, s
         await app.state.outreach.close()
         assert resp.status_code == 202, resp.text  # not a 422 "lead finished"
         assert await handle.result() == "paused"  # the older workflow got its signal
+
+
+async def test_a_pause_during_a_slow_send_answers_202_and_applies_after_it(
+    ts_env, settings, db, smtp, monkeypatch
+):
+    """The workflow takes the pause at once but is inside a send (the SMTP server takes 3 s
+    to answer DATA): 202 with the row as it is, and the lead is paused once the send ends,
+    before any later step."""
+    monkeypatch.setattr(lead_routes, "APPLY_TIMEOUT", 0.5)
+    st = settings_for(settings, smtp)
+    ws = await make_workspace(db)
+    key = await make_key(db, ws.id)
+    lead = await make_lead(db, await make_campaign(db, ws.id, STEPS))
+    smtp.data_delay = 3.0
+    app = create_app(st, ts_env.client)
+    app.state.outreach = AppState(st, ts_env.client)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        running_worker(ts_env.client, st, db),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
+    ):
+        async with db.session() as s:
+            await service.start(ts_env.client, st, s, lead, [])
+
+        async def sending() -> bool:
+            return any(x.status == "sending" for x in await sends_of(db, lead.id))
+
+        await eventually(sending)
+        resp = await http.post(
+            f"{API}/leads/{lead.id}/pause", headers={"Authorization": f"Bearer {key}"}
+        )
+        assert resp.status_code == 202, resp.text
+        assert resp.json()["status"] == "queued"  # the first step is still on its way
+
+        async def paused() -> bool:
+            return (await reload(db, Lead, lead.id)).status == "paused"
+
+        await eventually(paused)
+        assert [x.status for x in await sends_of(db, lead.id)] == ["sent"]
+    await app.state.outreach.close()

@@ -33,7 +33,6 @@ from temporalio.testing import WorkflowEnvironment
 from outreach.config import Settings
 from outreach.contracts import (
     CAMPAIGN_SYNC_WORKFLOW,
-    LEAD_UPDATE_SEND_NEXT,
     HoldSignal,
     LeadSignal,
     LeadUpdate,
@@ -351,7 +350,7 @@ async def lead_stopped(r: Run) -> None:
 async def lead_send_next(r: Run) -> None:
     lead, handle = await r.lead()
     await r.sent(lead.id, 1)
-    result = await handle.execute_update(LEAD_UPDATE_SEND_NEXT)
+    result = await handle.execute_update(LeadUpdate.SEND_NEXT)
     assert result["outcome"] == "sent"
     assert await handle.result() == "completed"
 
@@ -377,7 +376,7 @@ async def lead_send_next_refused_when_paused(r: Run) -> None:
     await handle.signal(LeadSignal.PAUSE)
     await r.status(lead.id, "paused")
     with pytest.raises(Exception):  # noqa: B017 - the update's validator refuses it
-        await handle.execute_update(LEAD_UPDATE_SEND_NEXT)
+        await handle.execute_update(LeadUpdate.SEND_NEXT)
     await handle.signal(LeadSignal.STOP)
     assert await handle.result() == "stopped"
 
@@ -455,6 +454,24 @@ async def lead_smtp_failing_then_resumed(r: Run) -> None:
     await r.env.sleep(timedelta(hours=2))
     await r.status(lead.id, "paused")
     r.smtp.rcpt_replies.clear()
+    await handle.signal(LeadSignal.RESUME)
+    assert await handle.result() == "completed"
+
+
+@scenario
+async def lead_render_failed_then_resumed(r: Run) -> None:
+    """v0.2.0: a message that cannot be built pauses the lead at once; fixed, resumed."""
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, [("email", "P0D", "Hi", "{{big}}")])
+    lead = await make_lead(r.db, camp, custom_fields={"big": "x" * 250_000})
+    handle = await start_lead(r.client, r.st, r.db, lead)
+    await r.status(lead.id, "paused")
+    async with r.db.session() as s:
+        row = await s.get(Lead, lead.id)
+        assert row is not None
+        row.custom_fields = {"big": "fine"}
+        s.add(row)
+        await s.commit()
     await handle.signal(LeadSignal.RESUME)
     assert await handle.result() == "completed"
 

@@ -14,9 +14,10 @@ from sqlmodel import select
 from temporalio.client import Client, WorkflowHandle
 
 from api.main import create_app
+from outreach.campaigns.service import load_steps
 from outreach.config import Settings
 from outreach.db import Database
-from outreach.leads.plans import campaign_steps, plan_from
+from outreach.leads.plans import plan_from
 from outreach.leads.runs import lead_handle, start_lead_workflow
 from outreach.models import Campaign, Event, Lead, Reply, Send, utcnow
 from tests.helpers import make_campaign, make_key, make_lead, make_workspace
@@ -133,7 +134,7 @@ async def start_lead(
 ) -> tuple[Lead, WorkflowHandle]:
     lead = await make_lead(db, campaign, email)
     async with db.session() as s:
-        plan = plan_from(campaign, await campaign_steps(s, campaign.id), lead)
+        plan = plan_from(campaign, await load_steps(s, campaign.id), lead)
     await start_lead_workflow(client, settings, lead, plan, [])
     return lead, lead_handle(client, lead.id)
 

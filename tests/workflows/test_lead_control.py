@@ -13,8 +13,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from outreach import search_attributes as sa
 from outreach.contracts import (
     LEAD_QUERY_PROGRESS,
-    LEAD_UPDATE_SEND_NEXT,
     LeadSignal,
+    LeadUpdate,
     ReplySignal,
 )
 from outreach.models import Campaign, Lead, Step, Suppression
@@ -131,7 +131,7 @@ async def test_each_ending_signal_stops_the_sequence(
 async def test_send_next_update_sends_the_next_step_now(running, ts_env, db, smtp):
     st, ws, camp, lead, handle = running
     before = await ts_env.get_current_time()
-    result = await handle.execute_update(LEAD_UPDATE_SEND_NEXT)
+    result = await handle.execute_update(LeadUpdate.SEND_NEXT)
     assert result["outcome"] == "sent" and result["sendId"]
     sends = await sends_of(db, lead.id)
     assert [s.step_position for s in sends] == [1, 2]
@@ -151,7 +151,7 @@ async def test_send_next_is_refused_for_a_paused_lead(running, db):
     await handle.signal(LeadSignal.PAUSE)
     await eventually(lambda: _is(status_of(db, lead.id), "paused"))
     with pytest.raises(WorkflowUpdateFailedError):
-        await handle.execute_update(LEAD_UPDATE_SEND_NEXT)
+        await handle.execute_update(LeadUpdate.SEND_NEXT)
     assert await sent_count(db, lead.id) == 1
 
 

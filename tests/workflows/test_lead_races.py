@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from outreach.contracts import LEAD_UPDATE_SEND_NEXT, LeadSignal, ReplySignal
+from outreach.contracts import LeadSignal, LeadUpdate, ReplySignal
 from outreach.models import Lead
 from tests.conftest import settings_for
 from tests.helpers import (
@@ -57,7 +57,7 @@ async def test_a_forced_send_pending_when_the_lead_pauses_is_answered(ts_env, se
     async with running_worker(ts_env.client, st, db):
         handle = await start_lead(ts_env.client, st, db, lead)
         await eventually(lambda: _attempts(db, lead.id, 1))
-        update = asyncio.create_task(handle.execute_update(LEAD_UPDATE_SEND_NEXT))
+        update = asyncio.create_task(handle.execute_update(LeadUpdate.SEND_NEXT))
         await asyncio.sleep(0.3)
         await ts_env.sleep(timedelta(hours=1))  # past the send's bounded retries
         result = await asyncio.wait_for(update, 20)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from outreach.contracts import LeadSignal
 from outreach.models import Event, Lead
 from tests.conftest import settings_for
 from tests.helpers import (
@@ -98,7 +99,7 @@ async def test_a_message_that_cannot_be_built_pauses_the_lead_at_once(ts_env, se
     camp = await make_campaign(db, ws.id, [("email", "P0D", "Hi", "{{big}}")])
     lead = await make_lead(db, camp, custom_fields={"big": "x" * 250_000})
     async with running_worker(ts_env.client, st, db):
-        await start_lead(ts_env.client, st, db, lead)
+        handle = await start_lead(ts_env.client, st, db, lead)
 
         async def paused() -> Lead | None:
             row = await reload(db, Lead, lead.id)
@@ -111,3 +112,14 @@ async def test_a_message_that_cannot_be_built_pauses_the_lead_at_once(ts_env, se
         failed: list[Event] = await events_of(db, ws.id, "send.failed")
         assert [e.data["reason"] for e in failed] == ["render_error"]
         assert smtp.messages == []
+
+        # Fixed and resumed: it goes out.
+        async with db.session() as s:
+            row = await s.get(Lead, lead.id)
+            row.custom_fields = {"big": "a fine value"}
+            s.add(row)
+            await s.commit()
+        await handle.signal(LeadSignal.RESUME)
+        assert await handle.result() == "completed"
+        (message,) = smtp.messages
+        assert b"a fine value" in message.raw
