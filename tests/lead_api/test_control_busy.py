@@ -49,6 +49,15 @@ async def test_pause_without_a_worker_is_kept_and_applied_later(
             return any(s.status == "sent" for s in await sends_of(db, lead.id))
 
         await eventually(first_sent)
+        handle = ts_env.client.get_workflow_handle(lead_workflow_id(lead.id))
+
+        async def idle() -> bool:
+            # Waiting on its timer, no task in flight (a task the stopped worker held would
+            # keep a signal buffered until that task timed out).
+            raw = (await handle.describe()).raw_description
+            return not raw.pending_activities and not raw.HasField("pending_workflow_task")
+
+        await eventually(idle)
 
     app = create_app(st, ts_env.client)
     app.state.outreach = AppState(st, ts_env.client)
