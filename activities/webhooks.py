@@ -22,6 +22,7 @@ from outreach.ids import new_id
 from outreach.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
 from outreach.webhooks import policy, signing
 from outreach.webhooks.policy import AttemptRequest, AttemptResult
+from outreach.webhooks.status import FINAL
 from outreach.webhooks.transport import WebhookSender
 
 log = logging.getLogger("outreach.activities.webhooks")
@@ -142,7 +143,7 @@ async def record_attempt(db: Database, req: AttemptRequest, result: AttemptResul
         delivery.status = status
         delivery.last_error = result.error
         delivery.next_attempt_at = now + delay if delay else None
-        delivery.completed_at = now if status in policy.FINAL_STATUSES else None
+        delivery.completed_at = now if status in FINAL else None
         delivery.updated_at = now
         s.add(delivery)
         if result.disable_endpoint:

@@ -109,7 +109,7 @@ async def create_lead(
         return LeadOut.from_row(lead)
     try:
         await service.start(
-            await state.temporal(), state.settings, session, lead, enrolled.event_ids
+            await state.temporal(), state.settings, session, lead, enrolled.event_ids, enrolled.plan
         )
     except RPCError as exc:
         log.warning("lead %s saved but its workflow did not start: %s", lead.id, exc)

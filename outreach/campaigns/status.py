@@ -17,9 +17,6 @@ class CampaignStatus(StrEnum):
     ARCHIVED = "archived"
 
 
-# Statuses a campaign can be created in.
-INITIAL = (CampaignStatus.DRAFT, CampaignStatus.ACTIVE, CampaignStatus.PAUSED)
-
 _ALLOWED: dict[CampaignStatus, frozenset[CampaignStatus]] = {
     CampaignStatus.DRAFT: frozenset(CampaignStatus),
     CampaignStatus.ACTIVE: frozenset(

@@ -18,6 +18,7 @@ from outreach import schedule
 from outreach.campaigns.service import load_steps
 from outreach.campaigns.status import CampaignStatus
 from outreach.config import Settings
+from outreach.contracts import Plan
 from outreach.emails import normalise_email
 from outreach.errors import RuleBroken
 from outreach.events import event_ids_for, record_event
@@ -27,7 +28,7 @@ from outreach.leads.runs import start_lead_workflow
 from outreach.leads.schemas import LeadCreate, LeadUpdate
 from outreach.leads.status import LeadStatus, is_terminal
 from outreach.mail import SUBJECT_CAP
-from outreach.models import Campaign, Lead, Suppression, utcnow
+from outreach.models import Campaign, Lead, Step, Suppression, utcnow
 from outreach.payloads import lead_payload
 from outreach.render import CUSTOM_VALUE_CAP, lead_variables, render
 from outreach.schemas import single_line
@@ -44,6 +45,7 @@ class Enrolled:
     lead: Lead
     created: bool  # False: the campaign already had this address (the existing row)
     event_ids: list[str]  # the `lead.created` event its workflow publishes
+    plan: Plan | None = None  # what its workflow starts with (read once, for a new lead)
 
 
 def check_email(value: str, field: str = "email") -> str:
@@ -97,10 +99,10 @@ def check_fields(body: LeadCreate | LeadUpdate) -> None:
             )
 
 
-async def check_rendered(session: AsyncSession, lead: Lead, campaign: Campaign) -> None:
+def check_rendered(lead: Lead, campaign: Campaign, steps: list[Step]) -> None:
     """Every step's subject, rendered for this lead, fits in a subject line."""
     variables = lead_variables(lead, campaign)
-    for step in await load_steps(session, campaign.id):
+    for step in steps:
         if step.subject and len(render(step.subject, variables).strip()) > SUBJECT_CAP:
             raise RuleBroken(
                 f"Step {step.position}'s subject would be longer than {SUBJECT_CAP} characters "
@@ -154,7 +156,8 @@ async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> 
         created_at=now,
         updated_at=now,
     )
-    await check_rendered(session, lead, campaign)
+    steps = await load_steps(session, campaign.id)
+    check_rendered(lead, campaign, steps)
     session.add(lead)
     try:
         await session.flush()
@@ -175,7 +178,7 @@ async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> 
         if existing is None:
             raise
         return Enrolled(existing, False, [])
-    return Enrolled(lead, True, [event_id])
+    return Enrolled(lead, True, [event_id], plan_from(campaign, steps, lead))
 
 
 async def start(
@@ -184,12 +187,14 @@ async def start(
     session: AsyncSession,
     lead: Lead,
     event_ids: list[str] | None = None,
+    plan: Plan | None = None,
 ) -> bool:
     """Start the lead's workflow unless it runs (or ran) already; True if started now.
     A lead whose first start failed gets its `lead.created` published by this start."""
-    campaign = await session.get(Campaign, lead.campaign_id)
-    assert campaign is not None
-    plan = plan_from(campaign, await load_steps(session, campaign.id), lead)
+    if plan is None:
+        campaign = await session.get(Campaign, lead.campaign_id)
+        assert campaign is not None
+        plan = plan_from(campaign, await load_steps(session, campaign.id), lead)
     if event_ids is None:
         event_ids = await event_ids_for(session, [f"lead.created:{lead.id}"])
     return await start_lead_workflow(client, settings, lead, plan, event_ids)
@@ -209,6 +214,6 @@ async def apply_update(session: AsyncSession, lead: Lead, body: LeadUpdate) -> b
         lead.custom_fields = dict(body.custom_fields or {})
     campaign = await session.get(Campaign, lead.campaign_id)
     assert campaign is not None
-    await check_rendered(session, lead, campaign)
+    check_rendered(lead, campaign, await load_steps(session, campaign.id))
     lead.updated_at = utcnow()
     return "timezone" in given and not is_terminal(lead.status)

@@ -20,7 +20,7 @@ import email.utils
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from outreach.webhooks.status import FINAL, AttemptOutcome, DeliveryStatus
+from outreach.webhooks.status import AttemptOutcome, DeliveryStatus
 
 MAX_ATTEMPTS = 4
 # Wait after attempt n (index n-1) before attempt n+1.
@@ -34,8 +34,6 @@ TEST_EVENT_TYPE = "webhook.test"
 DELIVERED, RETRY = AttemptOutcome.DELIVERED, AttemptOutcome.RETRY
 FAILED, CANCELLED = AttemptOutcome.FAILED, AttemptOutcome.CANCELLED
 PENDING, RETRYING = DeliveryStatus.PENDING, DeliveryStatus.RETRYING
-DELIVERY_STATUSES = tuple(DeliveryStatus)
-FINAL_STATUSES = FINAL
 
 
 @dataclass
