@@ -370,6 +370,28 @@ async def lead_controlled_by_updates(r: Run) -> None:
 
 
 @scenario
+async def lead_pause_update_overtaken_by_resume(r: Run) -> None:
+    """v0.2.0: a pause taken during a slow send, then a resume before it applied: the
+    pause update answers, the lead goes on."""
+    from temporalio.client import WorkflowUpdateStage
+
+    r.smtp.data_delay = 2.0
+    lead, handle = await r.lead()
+
+    async def sending() -> bool:
+        return any(x.status == "sending" for x in await sends_of(r.db, lead.id))
+
+    await eventually(sending)
+    pause = await handle.start_update(
+        LeadUpdate.PAUSE, wait_for_stage=WorkflowUpdateStage.ACCEPTED, result_type=Progress
+    )
+    await handle.signal(LeadSignal.RESUME)
+    assert (await pause.result()).status in ("queued", "active")
+    r.smtp.data_delay = 0.0
+    assert await handle.result() == "completed"
+
+
+@scenario
 async def lead_send_next_refused_when_paused(r: Run) -> None:
     lead, handle = await r.lead()
     await r.sent(lead.id, 1)
