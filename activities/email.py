@@ -493,7 +493,7 @@ class EmailActivities(Activities):
                 select(Send.subject, Send.message_id)
                 .where(
                     Send.lead_id == lead_id,
-                    Send.step_position < position,
+                    col(Send.step_position) < position,
                     col(Send.status).in_(IN_THREAD),
                 )
                 .order_by(col(Send.step_position))

@@ -11,9 +11,10 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from outreach.campaigns.status import CampaignStatus, Channel
+from outreach.drafts.status import DraftSource, DraftStatus
 from outreach.inbound.status import ReplyKind, ReplyStatus
 from outreach.leads.status import LeadStatus
-from outreach.sends.status import SendStatus, TouchStatus
+from outreach.sends.status import SendKind, SendStatus, TouchStatus
 from outreach.webhooks.status import DeliveryStatus
 
 
@@ -92,6 +93,8 @@ class Campaign(SQLModel, table=True):
     daily_cap: int | None = None
     timezone: str = Field(default="UTC", max_length=64)
     send_window: dict[str, Any] | None = json_field(lambda: None, nullable=True)
+    # Offered by the built-in answer to a meeting request (reply drafts).
+    booking_url: str | None = Field(default=None, max_length=500)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 
@@ -143,7 +146,9 @@ class Lead(SQLModel, table=True):
 
 
 class Send(SQLModel, table=True):
-    """One email step for one lead. Unique on (lead, step): the exactly-once anchor."""
+    """One email to a lead: a sequence step (unique on (lead, step): the exactly-once
+    anchor) or an answer to one of its replies (`kind` reply, no step; its draft's
+    `send_id` is the anchor)."""
 
     __tablename__ = "send"
     __table_args__ = (
@@ -155,7 +160,13 @@ class Send(SQLModel, table=True):
     campaign_id: str = Field(foreign_key="campaign.id", index=True, max_length=40)
     lead_id: str = Field(foreign_key="lead.id", index=True, max_length=40)
     step_id: str | None = Field(default=None, max_length=40)
-    step_position: int
+    step_position: int | None = None  # None for an answer to a reply
+    kind: str = Field(
+        default=SendKind.STEP,
+        max_length=20,
+        sa_column_kwargs={"server_default": SendKind.STEP.value},
+    )  # a SendKind
+    reply_id: str | None = Field(default=None, max_length=40)  # the reply it answers
     to_email: str = Field(max_length=320)
     from_email: str | None = Field(default=None, max_length=320)
     subject: str | None = None
@@ -197,6 +208,8 @@ class ChannelTouch(SQLModel, table=True):
     step_position: int
     channel: str = Field(max_length=20)
     text: str = ""
+    # Which wording the text is: 0 at first, one more at each regeneration.
+    variant: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     status: str = Field(default=TouchStatus.QUEUED, max_length=20)  # a TouchStatus
     created_at: datetime = created_field()
     sent_at: datetime | None = ts_field()
@@ -269,6 +282,50 @@ class ReplyRaw(SQLModel, table=True):
     __tablename__ = "reply_raw"
     reply_id: str = Field(primary_key=True, foreign_key="reply.id", max_length=40)
     raw: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+
+
+class ReplyDraft(SQLModel, table=True):
+    """A suggested (or hand-written) answer to a reply; sent at most once (`send_id`)."""
+
+    __tablename__ = "reply_draft"
+    __table_args__ = (sa.Index("ix_draft_reply_created", "reply_id", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    reply_id: str = Field(foreign_key="reply.id", max_length=40)
+    lead_id: str | None = Field(default=None, max_length=40)
+    status: str = Field(default=DraftStatus.PENDING, max_length=20)  # a DraftStatus
+    source: str = Field(default=DraftSource.TEMPLATE, max_length=20)  # a DraftSource
+    model: str | None = Field(default=None, max_length=200)  # the model, or the template
+    note: str | None = Field(default=None, max_length=500)  # why this source (model failed...)
+    subject: str | None = None
+    body: str | None = None
+    send_id: str | None = Field(default=None, max_length=40, unique=True)
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+
+
+# -- rate limits -------------------------------------------------------------------------
+
+
+class RateLimitBucket(SQLModel, table=True):
+    """One row per (workspace, action): updating it serialises the takers of that limit
+    (a row lock on PostgreSQL, the write lock on SQLite), so a burst cannot overbook."""
+
+    __tablename__ = "rate_limit_bucket"
+    workspace_id: str = Field(primary_key=True, max_length=40)
+    action: str = Field(primary_key=True, max_length=40)  # a RateAction
+    taken: int = 0  # all-time count (the row's update is the lock)
+
+
+class RateLimitHit(SQLModel, table=True):
+    """One admitted call; the sliding windows count these (kept for a day)."""
+
+    __tablename__ = "rate_limit_hit"
+    __table_args__ = (sa.Index("ix_rate_hit_bucket_at", "workspace_id", "action", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(max_length=40)
+    action: str = Field(max_length=40)
+    at: datetime = created_field()
 
 
 # -- events and webhooks -----------------------------------------------------------------

@@ -12,6 +12,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class SendKind(StrEnum):
+    STEP = "step"  # a step of the campaign's sequence
+    REPLY = "reply"  # an answer to one of the lead's replies (POST /replies/{id}/send)
+
+
 class SendStatus(StrEnum):
     CLAIMED = "claimed"
     SENDING = "sending"

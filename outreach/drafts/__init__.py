@@ -1,0 +1,1 @@
+"""Reply drafts: suggested answers to replies, and sending them in the thread."""

@@ -1,0 +1,1 @@
+"""The contract's per-workspace sliding-window limits on the assistive actions."""
