@@ -59,7 +59,19 @@ class Settings(BaseSettings):
     # Seconds of random spread added when many leads wake at the same window opening.
     send_jitter_seconds: int = 300
 
+    # Per-plan overrides of the contract's rate limits (outreach.ratelimit.limits), JSON:
+    # {"business": {"reply_draft": [20, 120, 400]}} (per minute, hour, day).
+    rate_limits: dict[str, dict[str, list[int]]] = Field(default_factory=dict)
+
     _signing_key: tuple[tuple[str | None, Path], bytes] | None = PrivateAttr(None)
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _rate_limits(cls, v: dict[str, dict[str, list[int]]]) -> dict[str, dict[str, list[int]]]:
+        from outreach.ratelimit.limits import check_overrides
+
+        check_overrides(v)
+        return v
 
     @field_validator("database_url")
     @classmethod
