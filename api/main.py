@@ -14,6 +14,7 @@ from api.deps import AppState
 from api.docs import finalize_openapi
 from api.errors import install_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from api.ops import install_ops
 from api.routes import (
     campaigns,
     channel_touches,
@@ -92,6 +93,8 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:
         return {"ok": True}
+
+    install_ops(app)  # /readyz
 
     # Outermost first: request id wraps everything, then the body cap.
     app.add_middleware(

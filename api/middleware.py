@@ -13,6 +13,9 @@ from typing import Any
 log = logging.getLogger("outreach.api")
 access_log = logging.getLogger("outreach.access")
 
+# Health probes and metric scrapes (api/ops.py serves them).
+QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 Scope = dict[str, Any]
@@ -100,7 +103,10 @@ class RequestContextMiddleware:
                 await send(start)
                 await send(body)
         finally:
-            access_log.info(
+            # Probes and scrapes come every few seconds: DEBUG, unless they fail.
+            quiet = scope.get("path") in QUIET_PATHS and status_holder["status"] < 500
+            access_log.log(
+                logging.DEBUG if quiet else logging.INFO,
                 "%s %s %s %.1fms request_id=%s",
                 scope.get("method"),
                 _loggable_path(scope.get("path", "")),

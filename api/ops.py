@@ -1,0 +1,101 @@
+"""Operator endpoints outside /api/v1.
+
+- `GET /healthz` (api/main.py): the process is alive; no dependency is asked.
+- `GET /readyz`: the database answers, Temporal answers its health check, and the
+  database's migrations are at the code's head; 200 with a per-component report, else 503
+  with the same report. Unauthenticated: it names no tenant data and no secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from api.deps import AppState
+
+# Each check has its own budget, and they run side by side: /readyz answers within about
+# the largest of them even when a dependency hangs.
+DB_TIMEOUT = 2.0
+TEMPORAL_TIMEOUT = 3.0
+
+
+@lru_cache(maxsize=1)
+def migration_heads() -> tuple[str, ...]:
+    """The head revision(s) of the migrations shipped with this code."""
+    from alembic.script import ScriptDirectory
+
+    from outreach.migrate import alembic_config
+
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config(None)).get_heads()))
+
+
+async def _check_database(state: AppState) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The database, and the migration revision it is at."""
+    head = list(migration_heads())
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(DB_TIMEOUT), state.db.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            ms = round((time.perf_counter() - started) * 1000, 1)
+            try:
+                rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+                current = sorted(str(r[0]) for r in rows)
+            except Exception:  # noqa: BLE001 - no alembic_version table: never migrated
+                current = []
+    except TimeoutError:
+        return _down("timeout"), {"ok": False, "current": None, "head": head}
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        return _down(type(exc).__name__), {"ok": False, "current": None, "head": head}
+    migrations: dict[str, Any] = {"ok": current == head, "current": current, "head": head}
+    if not migrations["ok"]:
+        migrations["error"] = "not at head: run `outreach migrate`"
+    return {"ok": True, "ms": ms}, migrations
+
+
+async def _check_temporal(state: AppState) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(TEMPORAL_TIMEOUT):
+            client = await state.temporal()
+            serving = await client.service_client.check_health(
+                timeout=timedelta(seconds=TEMPORAL_TIMEOUT)
+            )
+    except TimeoutError:
+        return _down("timeout")
+    except Exception as exc:  # noqa: BLE001 - unreachable, refused, not serving
+        code = getattr(exc, "code", None)
+        return _down(code if code == "temporal_unavailable" else type(exc).__name__)
+    if not serving:
+        return _down("not_serving")
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _down(error: str) -> dict[str, Any]:
+    # A short reason in our words (an exception's class or code), never the exception's
+    # text: it can hold addresses and connection strings.
+    return {"ok": False, "error": error}
+
+
+async def readiness(state: AppState) -> tuple[bool, dict[str, Any]]:
+    (database, migrations), temporal = await asyncio.gather(
+        _check_database(state), _check_temporal(state)
+    )
+    components = {"database": database, "migrations": migrations, "temporal": temporal}
+    ready = all(c["ok"] for c in components.values())
+    return ready, {"status": "ready" if ready else "not_ready", "components": components}
+
+
+def install_ops(app: FastAPI) -> None:
+    """/readyz (call before the app starts)."""
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        ready, report = await readiness(request.app.state.outreach)
+        return JSONResponse(report, status_code=200 if ready else 503)
