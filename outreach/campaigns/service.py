@@ -63,8 +63,9 @@ def validate_steps(steps: Sequence[StepIn]) -> None:
         longest = longest_render(step.body)
         if longest > RENDERED_BODY_CAP:
             raise RuleBroken(
-                f"steps[{i}].body could render to {longest:,} characters (every variable at "
-                f"its longest); at most {RENDERED_BODY_CAP:,} are sent: use fewer variables.",
+                f"steps[{i}].body could render to {longest:,} characters (every variable and "
+                f"spin group at its longest); at most {RENDERED_BODY_CAP:,} are sent: use "
+                "fewer variables or shorter alternatives.",
                 "template_too_large",
             )
         if step.channel == Channel.EMAIL:

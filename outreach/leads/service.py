@@ -30,7 +30,7 @@ from outreach.leads.status import LeadStatus, is_terminal
 from outreach.mail import SUBJECT_CAP
 from outreach.models import Campaign, Lead, Step, Suppression, utcnow
 from outreach.payloads import lead_payload
-from outreach.render import CUSTOM_VALUE_CAP, lead_variables, render
+from outreach.render import CUSTOM_VALUE_CAP, lead_variables, render_longest
 from outreach.schemas import single_line
 
 log = logging.getLogger("outreach.leads")
@@ -100,13 +100,15 @@ def check_fields(body: LeadCreate | LeadUpdate) -> None:
 
 
 def check_rendered(lead: Lead, campaign: Campaign, steps: list[Step]) -> None:
-    """Every step's subject, rendered for this lead, fits in a subject line."""
+    """Every step's subject, rendered for this lead, fits in a subject line, whichever
+    spintax variant the lead gets: its longest variant is checked (the longest alternative
+    of each group, found group by group, not by listing the variants)."""
     variables = lead_variables(lead, campaign)
     for step in steps:
-        if step.subject and len(render(step.subject, variables).strip()) > SUBJECT_CAP:
+        if step.subject and len(render_longest(step.subject, variables).strip()) > SUBJECT_CAP:
             raise RuleBroken(
                 f"Step {step.position}'s subject would be longer than {SUBJECT_CAP} characters "
-                "for this lead; shorten the values it uses.",
+                "for this lead (in its longest wording); shorten the values it uses.",
                 "rendered_subject_too_long",
             )
 
