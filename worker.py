@@ -14,15 +14,17 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from outreach.config import Settings, get_settings
 from outreach.db import Database
 from outreach.logs import setup_logging
+from outreach.opsserver import OpsServer, sdk_runtime
 from outreach.temporal import connect, register_search_attributes
 
 log = logging.getLogger("outreach.worker")
@@ -107,20 +109,50 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
-    client = await connect(settings, attempts=60, delay=1.0)
-    await register_search_attributes(client, settings.temporal_namespace)
-    db = Database(settings)
-    workers = build_workers(client, settings, db)
-    log.info("worker polling %s", ", ".join(w.task_queue for w in workers))
+    workers: list[Worker] = []
+    ops, runtime = await start_ops_server(settings, lambda: workers)
     try:
-        async with asyncio.TaskGroup() as group:
-            for w in workers:
-                group.create_task(w.run())
-            await stop.wait()
-            for w in workers:
-                group.create_task(w.shutdown())
+        client = await connect(settings, attempts=60, delay=1.0, runtime=runtime)
+        await register_search_attributes(client, settings.temporal_namespace)
+        db = Database(settings)
+        workers.extend(build_workers(client, settings, db))
+        log.info("worker polling %s", ", ".join(w.task_queue for w in workers))
+        try:
+            async with asyncio.TaskGroup() as group:
+                for w in workers:
+                    group.create_task(w.run())
+                await stop.wait()
+                for w in workers:
+                    group.create_task(w.shutdown())
+        finally:
+            await db.dispose()
     finally:
-        await db.dispose()
+        if ops is not None:
+            await ops.close()
+
+
+async def start_ops_server(
+    settings: Settings, workers: Callable[[], Sequence[Worker]]
+) -> tuple[OpsServer | None, Runtime | None]:
+    """The health and metrics port (outreach/opsserver.py) and a Temporal runtime exporting
+    the SDK's metrics to it; (None, None) when OUTREACH_METRICS_PORT is 0. A port that
+    cannot be bound is logged and the worker runs on without it (its healthcheck fails)."""
+    if not settings.metrics_port:
+        return None, None
+    runtime, sdk_url = sdk_runtime()
+    ops = OpsServer(settings.metrics_host, settings.metrics_port, workers, sdk_url)
+    try:
+        await ops.start()
+    except OSError as exc:
+        log.error(
+            "worker health/metrics port %s:%s unavailable (%s); running without it",
+            settings.metrics_host,
+            settings.metrics_port,
+            exc.strerror or exc,
+        )
+        await ops.close()
+        return None, runtime
+    return ops, runtime
 
 
 def run_worker(settings: Settings | None = None) -> int:

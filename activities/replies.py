@@ -16,6 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.base import Activities
 from outreach.classify import Classification, ReplyText, classify_with_provider
+from outreach.classify.models import LABELS
 from outreach.contracts import HoldSignal, LeadSignal, ReplySignal
 from outreach.events import record_event
 from outreach.inbound import effects
@@ -34,6 +35,7 @@ from outreach.inbound.store import start_reply_workflow
 from outreach.inbound.sync import sync_mailbox
 from outreach.leads.runs import lead_handle, signal_lead
 from outreach.leads.status import LeadStatus, is_terminal
+from outreach.metrics import REPLIES
 from outreach.models import (
     Campaign,
     Lead,
@@ -141,6 +143,7 @@ class ReplyActivities(Activities):
         async with self.db.session() as s:
             reply = await s.get(Reply, reply_id)
             assert reply is not None
+            newly_labelled = reply.label is None and result is not None
             if reply.label is None and result is not None:
                 reply.label = result.label
                 reply.confidence = result.confidence
@@ -160,6 +163,9 @@ class ReplyActivities(Activities):
                 dedupe_key=f"reply.classified:{reply.id}",
             )
             await s.commit()
+            if newly_labelled and result is not None:
+                # The one place a reply gets its label (a retry finds it labelled).
+                REPLIES.labels(label=result.label if result.label in LABELS else "other").inc()
             outcome = ClassifyOutcome(
                 label=reply.label or "other",
                 return_date=reply.return_date.isoformat() if reply.return_date else None,

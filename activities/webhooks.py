@@ -19,6 +19,7 @@ from outreach.config import Settings
 from outreach.db import Database
 from outreach.events import iso
 from outreach.ids import new_id
+from outreach.metrics import WEBHOOK_ATTEMPTS
 from outreach.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint, utcnow
 from outreach.webhooks import policy, signing
 from outreach.webhooks.policy import AttemptRequest, AttemptResult
@@ -49,6 +50,7 @@ class WebhookActivities:
             result = AttemptResult(policy.CANCELLED, error="The event no longer exists.")
         else:
             result = await self._post(req, endpoint, event)
+        WEBHOOK_ATTEMPTS.labels(outcome=str(result.outcome)).inc()
         if not req.ping:
             try:
                 await record_attempt(self.db, req, result)

@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
     async def healthz() -> dict:
         return {"ok": True}
 
-    install_ops(app)  # /readyz
+    install_ops(app)  # /readyz, /metrics
 
     # Outermost first: request id wraps everything, then the body cap.
     app.add_middleware(

@@ -1,9 +1,11 @@
-"""Operator endpoints outside /api/v1.
+"""Operator endpoints outside /api/v1: readiness and Prometheus metrics.
 
 - `GET /healthz` (api/main.py): the process is alive; no dependency is asked.
 - `GET /readyz`: the database answers, Temporal answers its health check, and the
   database's migrations are at the code's head; 200 with a per-component report, else 503
   with the same report. Unauthenticated: it names no tenant data and no secret.
+- `GET /metrics`: HTTP metrics (prometheus-fastapi-instrumentator) and the business
+  counters of outreach/metrics.py, in Prometheus' text format.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_fastapi_instrumentator import Instrumentator
 from sqlalchemy import text
 
+import outreach.metrics  # noqa: F401 - registers every business counter, at zero
 from api.deps import AppState
+from api.middleware import QUIET_PATHS  # out of the INFO access log and the HTTP metrics
 
 # Each check has its own budget, and they run side by side: /readyz answers within about
 # the largest of them even when a dependency hangs.
@@ -93,9 +99,25 @@ async def readiness(state: AppState) -> tuple[bool, dict[str, Any]]:
 
 
 def install_ops(app: FastAPI) -> None:
-    """/readyz (call before the app starts)."""
+    """/readyz and /metrics (call before the app starts)."""
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
         ready, report = await readiness(request.app.state.outreach)
         return JSONResponse(report, status_code=200 if ready else 503)
+
+    # The HTTP metrics live in a registry of the app's own (an app per process in
+    # production; several in a test process), the business counters and the process
+    # metrics in prometheus_client's default one: /metrics serves both.
+    http_registry = CollectorRegistry()
+    Instrumentator(
+        excluded_handlers=[f"^{p}$" for p in sorted(QUIET_PATHS | {"/docs"})],
+        should_group_status_codes=True,
+        should_ignore_untemplated=True,  # unknown paths do not make new series
+        registry=http_registry,
+    ).instrument(app)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        body = generate_latest(http_registry) + generate_latest(REGISTRY)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)

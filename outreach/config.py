@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     # {"business": {"reply_draft": [20, 120, 400]}} (per minute, hour, day).
     rate_limits: dict[str, dict[str, list[int]]] = Field(default_factory=dict)
 
+    # -- operations (health, metrics, logs) ------------------------------------------------
+    # The worker's health and metrics port (outreach/opsserver.py); 0 turns it off. The
+    # host defaults to loopback: containers set 0.0.0.0 so Prometheus can reach it.
+    metrics_port: int = Field(9100, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
+
     _signing_key: tuple[tuple[str | None, Path], bytes] | None = PrivateAttr(None)
 
     @field_validator("rate_limits")

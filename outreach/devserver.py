@@ -49,6 +49,17 @@ def port_taken(port: int, host: str = "127.0.0.1") -> bool:
     return False
 
 
+def metrics_port(configured: str | None, default: int = 9100) -> int:
+    if configured:
+        return int(configured)
+    if not port_taken(default):
+        return default
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 def temporal_command(data_dir: Path, port: int, ui_port: int, namespace: str) -> list[str]:
     return [
         temporal_binary(),
@@ -142,6 +153,9 @@ def run_dev(args: argparse.Namespace) -> int:
     env.setdefault("OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")
     for key in ("OUTREACH_SMTP_USERNAME", "OUTREACH_SMTP_PASSWORD"):
         env.pop(key, None)
+    # The worker's health and metrics port: OUTREACH_METRICS_PORT, else 9100 when it is
+    # free, else any free port (printed in the banner).
+    env["OUTREACH_METRICS_PORT"] = str(metrics_port(env.get("OUTREACH_METRICS_PORT")))
     os.environ.update(env)
     settings = Settings()
     data_dir = private_dir(settings.data_dir.resolve())
@@ -220,6 +234,7 @@ def run_dev(args: argparse.Namespace) -> int:
             f"(docs: http://localhost:{args.api_port}/docs)",
             f"  Temporal UI  http://localhost:{args.ui_port}",
             f"  SMTP catcher 127.0.0.1:{args.smtp_port} -> {data_dir / 'mail'}",
+            f"  Worker       http://127.0.0.1:{settings.metrics_port}/metrics  (and /healthz)",
             f"  Data dir     {data_dir}  (0700, files 0600)",
             private_targets_line(settings.webhook_allow_private_targets),
         ]

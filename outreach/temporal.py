@@ -13,6 +13,7 @@ from temporalio.api.operatorservice.v1 import (
 )
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode
 
 from outreach import search_attributes
@@ -29,12 +30,14 @@ def webhook_workflow_id(event_id: str, endpoint_id: str) -> str:
     return f"webhook-{event_id}-{endpoint_id}"
 
 
-async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0) -> Client:
+async def connect(
+    settings: Settings, *, attempts: int = 1, delay: float = 1.0, runtime: Runtime | None = None
+) -> Client:
     last: Exception | None = None
     for i in range(max(1, attempts)):
         try:
             return await Client.connect(
-                settings.temporal_address, namespace=settings.temporal_namespace
+                settings.temporal_address, namespace=settings.temporal_namespace, runtime=runtime
             )
         except Exception as exc:  # noqa: BLE001 - RuntimeError from the core on refusal
             last = exc

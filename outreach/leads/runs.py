@@ -16,6 +16,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from outreach import search_attributes as sa_keys
 from outreach.config import Settings
 from outreach.contracts import LEAD_WORKFLOW, LeadInput, Plan
+from outreach.metrics import WORKFLOW_START_FAILURES
 from outreach.models import Lead
 from outreach.temporal import lead_workflow_id
 
@@ -64,6 +65,9 @@ async def start_lead_workflow(
         )
     except WorkflowAlreadyStartedError:
         return False
+    except Exception:
+        WORKFLOW_START_FAILURES.labels(workflow="lead").inc()
+        raise
     return True
 
 

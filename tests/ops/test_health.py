@@ -90,7 +90,7 @@ async def test_probes_and_scrapes_stay_out_of_the_info_access_log(
 ):
     caplog.set_level(logging.INFO, logger="outreach.access")
     async with ops_api(settings, ts_env.client) as http:
-        for path in ("/healthz", "/readyz"):
+        for path in ("/healthz", "/readyz", "/metrics"):
             assert (await http.get(path)).status_code == 200
         await http.get("/api/v1/outreach/me")  # 401: an ordinary request is logged
     lines = [r.getMessage() for r in caplog.records if r.name == "outreach.access"]

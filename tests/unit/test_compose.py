@@ -11,6 +11,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -315,3 +316,61 @@ def test_namespace_job_registers_the_search_attributes_the_code_uses() -> None:
     assert registered == expected
     assert "temporal operator namespace create" in text
     assert "temporal operator search-attribute create" in text
+
+
+def _probe(name: str) -> tuple[str, list[str]]:
+    """The URL a service's healthcheck asks, and the command that asks it."""
+    test = SERVICES[name]["healthcheck"]["test"]
+    assert test[0] == "CMD", name
+    (url,) = re.findall(r"http://[^'\"]+", " ".join(test))
+    return url, test[1:]
+
+
+def test_api_healthcheck_asks_readiness_on_the_port_the_api_listens_on() -> None:
+    from api.main import create_app
+
+    url, _ = _probe("api")
+    command = SERVICES["api"]["command"]
+    port = command[command.index("--port") + 1]
+    assert url == f"http://127.0.0.1:{port}/readyz"
+    paths = {getattr(route, "path", None) for route in create_app(Settings()).routes}
+    assert {"/readyz", "/healthz", "/metrics"} <= paths
+
+
+def test_worker_healthcheck_asks_its_health_port_and_fails_until_it_is_running() -> None:
+    """The worker's probe is run as compose runs it, against the real health server: it
+    fails while the worker is connecting and once a worker stopped, and passes between."""
+    import asyncio
+
+    from outreach.opsserver import OpsServer
+
+    url, command = _probe("worker")
+    env = environment(SERVICES["worker"])
+    assert url == f"http://127.0.0.1:{env['OUTREACH_METRICS_PORT']}/healthz"
+    assert env["OUTREACH_METRICS_HOST"] == "0.0.0.0"  # reachable by Prometheus too
+
+    class Worker:
+        task_queue = "outreach"
+        is_running = True
+
+    async def probe_results() -> list[int]:
+        workers: list[Worker] = []
+        ops = OpsServer("127.0.0.1", 0, lambda: workers)
+        await ops.start()
+        ours = [part.replace(url, f"http://127.0.0.1:{ops.bound_port}/healthz") for part in command]
+        results = []
+        try:
+            for state in ("starting", "running", "stopped"):
+                if state == "running":
+                    workers.append(Worker())
+                if state == "stopped":
+                    workers[0].is_running = False
+                ours[0] = sys.executable
+                proc = await asyncio.create_subprocess_exec(*ours)
+                results.append(await proc.wait())
+        finally:
+            await ops.close()
+        return results
+
+    starting, running, stopped = asyncio.run(probe_results())
+    assert running == 0 and starting != 0 and stopped != 0
