@@ -1,7 +1,7 @@
 """The Temporal worker: every workflow and activity of the engine, on three task queues.
 
   <queue>           workflows and database activities
-  <queue>-email     perform_step (SMTP); its rate can be capped server-side
+  <queue>-email     perform_step and send_reply (SMTP); its rate can be capped server-side
   <queue>-webhooks  webhook delivery attempts (HTTP)
 
 Run with `python worker.py` or `outreach worker`.
@@ -33,11 +33,20 @@ log = logging.getLogger("outreach.worker")
 def main_queue_workflows() -> list[type]:
     """The workflows of the main task queue (the webhooks queue has its own)."""
     from workflows.campaign import CampaignSyncWorkflow
+    from workflows.drafts import DraftReplyWorkflow, RegenerateTouchWorkflow, ReplySendWorkflow
     from workflows.lead import LeadWorkflow
     from workflows.mailbox import MailboxSyncWorkflow
     from workflows.reply import InboundReplyWorkflow
 
-    return [LeadWorkflow, CampaignSyncWorkflow, InboundReplyWorkflow, MailboxSyncWorkflow]
+    return [
+        LeadWorkflow,
+        CampaignSyncWorkflow,
+        InboundReplyWorkflow,
+        MailboxSyncWorkflow,
+        DraftReplyWorkflow,
+        RegenerateTouchWorkflow,
+        ReplySendWorkflow,
+    ]
 
 
 def webhook_queue_workflows() -> list[type]:
@@ -52,6 +61,7 @@ def all_workflows() -> list[type]:
 
 
 def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[Worker]:
+    from activities.drafts import DraftActivities, ReplySendActivities
     from activities.email import EmailActivities
     from activities.leads import LeadActivities
     from activities.replies import ReplyActivities
@@ -61,6 +71,8 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     email = EmailActivities(db, settings, client)
     replies = ReplyActivities(db, settings, client)
     webhooks = WebhookActivities(db, settings)
+    drafts = DraftActivities(db, settings, client)
+    reply_send = ReplySendActivities(db, settings, client)
 
     return [
         Worker(
@@ -78,13 +90,17 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 replies.apply_effect,
                 replies.apply_bounce,
                 replies.sync_mailbox,
+                drafts.write_with_model,
+                drafts.write_builtin,
+                drafts.regenerate_with_model,
+                drafts.regenerate_variant,
             ],
             workflow_runner=workflow_runner(),
         ),
         Worker(
             client,
             task_queue=settings.email_task_queue,
-            activities=[email.perform_step],
+            activities=[email.perform_step, reply_send.send_reply],
             # The server caps this queue's rate across every worker (0: no cap).
             max_task_queue_activities_per_second=settings.max_sends_per_second or None,
         ),

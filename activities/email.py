@@ -41,7 +41,7 @@ from outreach.models import (
     utcnow,
 )
 from outreach.payloads import lead_payload, send_payload, touch_payload
-from outreach.render import RENDERED_BODY_CAP, lead_variables, render
+from outreach.render import RENDERED_BODY_CAP, lead_variables, render, step_seed
 from outreach.security import sign_token
 from outreach.sends.status import IN_THREAD, SETTLED, SendStatus, StepOutcome
 from outreach.suppression import SuppressionReason, suppress
@@ -283,14 +283,17 @@ class EmailActivities(Activities):
         unsub = unsubscribe_url(self.settings, lead.id)
         variables = lead_variables(lead, campaign, {"unsubscribeUrl": unsub})
         first_subject, previous = await self._thread(s, lead.id, req.position)
-        subject = mail.one_line(render(step.subject, variables)) or reply_subject(first_subject)
+        seed = step_seed(lead.id, req.position)  # a retried send renders the same wording
+        subject = mail.one_line(render(step.subject, variables, seed=seed)) or reply_subject(
+            first_subject
+        )
         outgoing = mail.Outgoing(
             from_name=campaign.from_name,
             from_email=campaign.from_email or "",
             to_email=lead.email,
             to_name=" ".join(x for x in (lead.first_name, lead.last_name) if x) or None,
             subject=subject,
-            body=render(step.body, variables),
+            body=render(step.body, variables, seed=seed),
             message_id=message_id,
             unsubscribe_url=unsub,
             in_reply_to=previous[-1] if previous else None,
@@ -331,49 +334,12 @@ class EmailActivities(Activities):
         send.error = None
         s.add(send)
         await s.commit()
-        claimed_attempt = send.attempts
-
-        async def before_data() -> None:
-            # From here on the server may have the message: a crash means "unknown". Only
-            # the attempt that holds the claim may start DATA (an earlier attempt that
-            # outlived its timeout may still be running somewhere).
-            started = utcnow()
-            taken = await s.exec(
-                update(Send)
-                .where(
-                    col(Send.id) == send.id,
-                    col(Send.status) == SendStatus.CLAIMED,
-                    col(Send.attempts) == claimed_attempt,
-                )
-                .values(status=SendStatus.SENDING, data_started_at=started)
-            )
-            await s.commit()
-            if taken.rowcount != 1:
-                raise ApplicationError("another attempt holds this send", type="ClaimLost")
-            send.status, send.data_started_at = SendStatus.SENDING, started
-
         try:
-            await mail.deliver(
-                self.settings,
-                raw,
-                outgoing.from_email,
-                outgoing.to_email,
-                before_data,
-            )
+            await deliver_claimed(s, self.settings, send, raw, outgoing.from_email, lead.email)
         except mail.SmtpBounce as exc:
             return await self._bounced(ctx, str(exc), exc.code)
         except mail.SmtpUnknown as exc:
             return await self._unknown(ctx, str(exc))
-        except (mail.SmtpTransient, mail.SmtpPermanent) as exc:
-            # The server did not take the message: back to `claimed`, safe to retry.
-            send.status, send.error, send.smtp_code = SendStatus.CLAIMED, str(exc)[:1000], exc.code
-            send.updated_at = utcnow()
-            s.add(send)
-            await s.commit()
-            permanent = isinstance(exc, mail.SmtpPermanent)
-            raise ApplicationError(
-                str(exc), type=type(exc).__name__, non_retryable=permanent
-            ) from exc
         return await self._sent(ctx)
 
     # -- outcomes ------------------------------------------------------------------------
@@ -467,7 +433,11 @@ class EmailActivities(Activities):
                 step_id=step.id,
                 step_position=ctx.req.position,
                 channel=step.channel,
-                text=render(step.body, lead_variables(lead, ctx.campaign)).strip(),
+                text=render(
+                    step.body,
+                    lead_variables(lead, ctx.campaign),
+                    seed=step_seed(lead.id, ctx.req.position),
+                ).strip(),
             )
             s.add(touch)
             await s.flush()
@@ -501,6 +471,48 @@ class EmailActivities(Activities):
         ).all()
         first_subject = (earlier[0][0] or "") if earlier else ""
         return first_subject, [mid for _, mid in earlier if mid]
+
+
+async def deliver_claimed(
+    s: AsyncSession, settings: Settings, send: Send, raw: bytes, sender: str, recipient: str
+) -> None:
+    """Hand a claimed send (status `claimed`, its attempt counted and committed) to SMTP,
+    keeping the exactly-once rule: only the attempt that holds the claim may start DATA,
+    and the row says `sending` before it does (a crash then means "unknown", never a
+    resend). Returns when the server took the message; raises SmtpBounce / SmtpUnknown
+    for the caller to record, or ApplicationError (retryable unless permanent) after
+    putting the send back to `claimed` when the server did not take it."""
+    claimed_attempt = send.attempts
+
+    async def before_data() -> None:
+        # From here on the server may have the message: a crash means "unknown". Only
+        # the attempt that holds the claim may start DATA (an earlier attempt that
+        # outlived its timeout may still be running somewhere).
+        started = utcnow()
+        taken = await s.exec(
+            update(Send)
+            .where(
+                col(Send.id) == send.id,
+                col(Send.status) == SendStatus.CLAIMED,
+                col(Send.attempts) == claimed_attempt,
+            )
+            .values(status=SendStatus.SENDING, data_started_at=started)
+        )
+        await s.commit()
+        if taken.rowcount != 1:
+            raise ApplicationError("another attempt holds this send", type="ClaimLost")
+        send.status, send.data_started_at = SendStatus.SENDING, started
+
+    try:
+        await mail.deliver(settings, raw, sender, recipient, before_data)
+    except (mail.SmtpTransient, mail.SmtpPermanent) as exc:
+        # The server did not take the message: back to `claimed`, safe to retry.
+        send.status, send.error, send.smtp_code = SendStatus.CLAIMED, str(exc)[:1000], exc.code
+        send.updated_at = utcnow()
+        s.add(send)
+        await s.commit()
+        permanent = isinstance(exc, mail.SmtpPermanent)
+        raise ApplicationError(str(exc), type=type(exc).__name__, non_retryable=permanent) from exc
 
 
 class Unbuildable(ValueError):

@@ -20,6 +20,7 @@ PREFIXES = (
     "mbx",
     "sup",
     "req",
+    "draft",
 )
 
 

@@ -34,6 +34,9 @@ class Outgoing:
     unsubscribe_url: str
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
+    # The unsubscribe line under the body (sequence steps). An answer to a reply, written
+    # to one person in a conversation, goes without it (its List-Unsubscribe header stays).
+    with_footer: bool = True
 
 
 # Header lines may be up to 998 characters (RFC 5322 2.1.1). Python's default policy folds at
@@ -85,7 +88,8 @@ def build_message(out: Outgoing) -> bytes:
     # RFC 2369 + RFC 8058 one-click unsubscribe.
     msg["List-Unsubscribe"] = f"<{out.unsubscribe_url}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg.set_content(out.body.rstrip("\n") + footer(out.unsubscribe_url))
+    tail = footer(out.unsubscribe_url) if out.with_footer else "\n"
+    msg.set_content(out.body.rstrip("\n") + tail)
     return msg.as_bytes(policy=POLICY)
 
 

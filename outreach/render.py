@@ -81,7 +81,6 @@ def _parse(text: str) -> tuple[_Node, ...]:
     current = root
     stack: list[_Open] = []
     groups = 0
-    previous = ""
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind == "text":
@@ -89,13 +88,6 @@ def _parse(text: str) -> tuple[_Node, ...]:
         elif kind == "esc":
             current.append(m.group()[1])
         elif kind == "var":
-            if previous == "open" or text.startswith("}", m.end()):
-                braces, where = ("{{{", m.start() - 1) if previous == "open" else ("}}}", m.end())
-                raise ValueError(
-                    f"'{braces}' {_near(text, where)} is ambiguous (a variable touching a spin "
-                    "group's brace): reorder the alternatives, as in {Hello {{firstName}}|Hi}, "
-                    "or add a space"
-                )
             current.append(_Var(m.group("name"), (m.group("fallback") or "").strip()))
         elif kind == "open":
             if len(stack) >= MAX_SPIN_DEPTH:
@@ -126,7 +118,6 @@ def _parse(text: str) -> tuple[_Node, ...]:
             group = _Group(top.index, (*top.alternatives, tuple(top.current)))
             current = stack[-1].current if stack else root
             current.append(group)
-        previous = kind or ""
     if stack:
         raise ValueError(
             f"spin group '{{' {_near(text, stack[0].start)} is never closed: end it with '}}'; "
@@ -181,6 +172,12 @@ def _chooser(seed: str | None) -> Callable[[_Group], int]:
         return int.from_bytes(h.digest()[:8], "big") % len(group.alternatives)
 
     return choose
+
+
+def step_seed(lead_id: str, position: int) -> str:
+    """The spintax seed of a lead's step: each lead gets its own wording, and every retry
+    (or a later regeneration's starting point) the same one."""
+    return f"{lead_id}:{position}"
 
 
 def render(text: str | None, variables: Mapping[str, Any], seed: str | None = None) -> str:

@@ -1,22 +1,39 @@
-"""One reply: `GET /replies/{id}` and `PATCH /replies/{id}` (`{"handled": true}` clears
-`needsAction`)."""
+"""One reply: `GET /replies/{id}` (with its drafts), `PATCH /replies/{id}` (`{"handled":
+true}` clears `needsAction`), `POST /replies/{id}/draft` (a suggested answer; rate-limited)
+and `POST /replies/{id}/send` (the answer goes out in the thread, exactly once)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from sqlmodel import col, update
+from temporalio.service import RPCError
 
 from api import schemas as s
-from api.deps import Principal, SessionDep, get_owned, require
+from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
-from api.errors import not_found
-from outreach.inbound.schemas import ReplyOut
+from api.errors import APIError, not_found
+from api.limits import give_back, take_slot
+from outreach.drafts import runs, service
+from outreach.drafts.schemas import DraftOut, ReplyDetailOut, ReplySendIn
+from outreach.drafts.status import DraftStatus
+from outreach.errors import RuleBroken
 from outreach.inbound.status import ReplyKind
-from outreach.models import Reply, utcnow
+from outreach.models import Reply, ReplyDraft, Send, utcnow
+from outreach.ratelimit.limits import RateAction
+from outreach.schemas import dump
 from outreach.scopes import Scope
+from outreach.sends.schemas import SendOut
+from outreach.sends.status import SETTLED
 
 router = APIRouter(tags=["replies"])
+log = logging.getLogger("outreach.api.replies")
+
+DRAFT_WAIT = 10.0  # seconds the API waits for a draft before answering 202
+SEND_WAIT = 10.0  # ... for an answer's SMTP exchange
 
 
 class ReplyUpdate(s.In):
@@ -31,22 +48,26 @@ async def get_owned_reply(session: SessionDep, principal: Principal, reply_id: s
     return reply
 
 
+async def _detail(session: SessionDep, reply: Reply) -> ReplyDetailOut:
+    return ReplyDetailOut.with_drafts(reply, await service.drafts_of(session, reply.id))
+
+
 @router.get(
     "/replies/{reply_id}",
-    response_model=ReplyOut,
-    **scoped("replies:read", 404, summary="Get one reply with its classification"),
+    response_model=ReplyDetailOut,
+    **scoped("replies:read", 404, summary="Get one reply with its classification and drafts"),
 )
 async def get_reply(
     reply_id: str,
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.REPLIES_READ)],
-) -> ReplyOut:
-    return ReplyOut.from_row(await get_owned_reply(session, principal, reply_id))
+) -> ReplyDetailOut:
+    return await _detail(session, await get_owned_reply(session, principal, reply_id))
 
 
 @router.patch(
     "/replies/{reply_id}",
-    response_model=ReplyOut,
+    response_model=ReplyDetailOut,
     **scoped("replies:write", 404, summary="Mark a reply handled (or not)"),
 )
 async def update_reply(
@@ -54,7 +75,7 @@ async def update_reply(
     body: ReplyUpdate,
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.REPLIES_WRITE)],
-) -> ReplyOut:
+) -> ReplyDetailOut:
     """`{"handled": true}`: someone took care of it; `needsAction` turns false (it is true
     for interested, meeting_request, question, referral and objection replies until then).
     `{"handled": false}` puts it back. Idempotent."""
@@ -65,4 +86,137 @@ async def update_reply(
         reply.handled_at = None
     session.add(reply)
     await session.commit()
-    return ReplyOut.from_row(reply)
+    return await _detail(session, reply)
+
+
+def _unavailable(exc: Exception) -> APIError:
+    return APIError(
+        503,
+        "temporal_unavailable",
+        "The workflow engine is unavailable; retry shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
+@router.post(
+    "/replies/{reply_id}/draft",
+    response_model=DraftOut,
+    status_code=201,
+    **scoped(
+        "replies:write",
+        404,
+        422,
+        429,
+        503,
+        summary="Suggest an answer to a reply (rate-limited: Reply draft)",
+        accepted=DraftOut,
+    ),
+)
+async def draft_reply(
+    reply_id: str,
+    session: SessionDep,
+    state: StateDep,
+    response: Response,
+    principal: Annotated[Principal, require(Scope.REPLIES_WRITE)],
+) -> DraftOut | JSONResponse:
+    """Writes a draft answer: with the configured model (`OUTREACH_LLM_*`) from the reply,
+    the thread, the lead and the campaign's `pitchContext`; without one (or when it keeps
+    failing, `note` says so) the built-in answer for the reply's label, filled with the
+    lead's values (a meeting request is offered the campaign's `bookingUrl`, else the next
+    slots of its sending window). Answers 201 with the draft, or 202 with it `pending`
+    when writing takes longer than a few seconds (`GET /replies/{id}` shows it when
+    ready). Out-of-office, automatic replies and unsubscribe requests get no draft (422).
+    Limited per workspace to 10 a minute, 60 an hour, 200 a day (429 with `Retry-After`);
+    every answer carries `X-RateLimit-*` for the tightest window."""
+    reply = await get_owned_reply(session, principal, reply_id)
+    service.check_draftable(reply)
+    slot = await take_slot(session, state, principal, RateAction.REPLY_DRAFT, response)
+    draft = service.new_draft(reply)
+    session.add(draft)
+    await session.commit()
+    try:
+        handle = await runs.start_draft(await state.temporal(), state.settings, draft.id)
+    except (RPCError, APIError) as exc:
+        draft.status, draft.note = DraftStatus.FAILED, "the workflow engine was unavailable"
+        session.add(draft)
+        await give_back(session, slot)  # commits the draft's status too
+        raise _unavailable(exc) from exc
+    done = await runs.result_within(handle, DRAFT_WAIT)
+    await session.refresh(draft)
+    if done is None:
+        return JSONResponse(dump(DraftOut.from_row(draft)), status_code=202, headers=slot.headers())
+    return DraftOut.from_row(draft)
+
+
+@router.post(
+    "/replies/{reply_id}/send",
+    response_model=SendOut,
+    **scoped(
+        "replies:write",
+        404,
+        422,
+        503,
+        summary="Send an answer to a reply, in its thread",
+        accepted=SendOut,
+    ),
+)
+async def send_reply(
+    reply_id: str,
+    body: ReplySendIn,
+    session: SessionDep,
+    state: StateDep,
+    principal: Annotated[Principal, require(Scope.REPLIES_WRITE)],
+) -> SendOut | JSONResponse:
+    """`{"draftId": "draft_..."}` sends a ready draft of this reply; `{"subject": "...",
+    "body": "..."}` sends your own text (kept as a `manual` draft). The answer goes to the
+    lead from the campaign's sender, threaded under the reply (`In-Reply-To`, `References`,
+    `Re:` subject, their text quoted), through the same exactly-once SMTP path as the
+    sequence steps; it is recorded as a send of the lead (`kind: reply`), fires
+    `send.sent`, and marks the reply handled. Sending the same draft again answers the
+    same send (never a second email). 200 with the send once the SMTP server took it; 202
+    with it while it is still going out. 422 when the reply has no lead, the draft is not
+    ready, or the address is suppressed."""
+    reply = await get_owned_reply(session, principal, reply_id)
+    lead, campaign = await service.check_sendable(session, reply)
+    if body.draft_id is not None:
+        draft = await session.get(ReplyDraft, body.draft_id)
+        if draft is None or draft.reply_id != reply.id:
+            raise not_found("Draft")
+        if draft.send_id is None and draft.status != DraftStatus.READY:
+            raise RuleBroken(f"The draft is {draft.status}, not ready to send.", "draft_not_ready")
+    else:
+        assert body.body is not None
+        draft = service.manual_draft(reply, body.subject, body.body)
+        session.add(draft)
+        await session.flush()
+    if draft.send_id is None:
+        send = service.claim_send(draft, reply, lead, campaign)
+        session.add(send)
+        # Only one call names the draft's send (two at once: the second finds the first's).
+        taken = await session.exec(
+            update(ReplyDraft)
+            .where(col(ReplyDraft.id) == draft.id, col(ReplyDraft.send_id).is_(None))
+            .values(send_id=send.id, updated_at=utcnow())
+        )
+        if taken.rowcount != 1:
+            await session.rollback()
+        else:
+            await session.commit()
+        await session.refresh(draft)
+    send_id, draft_id = draft.send_id, draft.id
+    assert send_id is not None
+    existing = await session.get(Send, send_id)
+    assert existing is not None
+    if existing.status in SETTLED:
+        return SendOut.from_row(existing)
+    try:
+        handle = await runs.start_reply_send(await state.temporal(), state.settings, draft_id)
+    except (RPCError, APIError) as exc:
+        raise _unavailable(exc) from exc  # the send stays claimed: calling again resumes it
+    done = await runs.result_within(handle, SEND_WAIT)
+    session.expire_all()
+    sent = await session.get(Send, send_id)
+    assert sent is not None
+    if done is None:
+        return JSONResponse(dump(SendOut.from_row(sent)), status_code=202)
+    return SendOut.from_row(sent)

@@ -39,6 +39,9 @@ class CampaignCreate(In):
     from_name: str | None = Field(None, max_length=200)
     from_email: str | None = Field(None, max_length=320)
     pitch_context: str | None = Field(None, max_length=20_000)
+    booking_url: str | None = Field(
+        None, max_length=500, description="Offered by drafted answers to meeting requests"
+    )
     daily_cap: int | None = Field(None, ge=1, le=100_000)
     timezone: str = Field("UTC", max_length=64)
     send_window: SendWindowIn | None = None
@@ -51,6 +54,7 @@ class CampaignUpdate(In):
     from_name: str | None = Field(None, max_length=200)
     from_email: str | None = Field(None, max_length=320)
     pitch_context: str | None = Field(None, max_length=20_000)
+    booking_url: str | None = Field(None, max_length=500)
     daily_cap: int | None = Field(None, ge=1, le=100_000)
     timezone: str | None = Field(None, max_length=64)
     send_window: SendWindowIn | None = None
@@ -86,6 +90,7 @@ class CampaignOut(Out):
     from_name: str | None
     from_email: str | None
     pitch_context: str | None
+    booking_url: str | None
     daily_cap: int | None
     timezone: str
     send_window: dict[str, Any] | None

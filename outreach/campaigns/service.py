@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func
 from sqlmodel import col, delete, select
@@ -107,6 +108,20 @@ def validate_settings(
     return norm_window, norm_email
 
 
+def check_booking_url(url: str | None) -> str | None:
+    """A booking link must be an absolute http(s) URL on one line."""
+    if url is None or not url.strip():
+        return None
+    url = single_line(url.strip(), "bookingUrl")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise RuleBroken(
+            "bookingUrl must be an absolute http(s) URL (e.g. https://cal.com/anita/15min).",
+            "invalid_booking_url",
+        )
+    return url
+
+
 def check_ready(campaign: Campaign, step_count: int) -> None:
     """An active campaign can send: it has a sender and at least one step."""
     if campaign.status == CampaignStatus.ACTIVE:
@@ -139,6 +154,7 @@ async def create(session: AsyncSession, workspace_id: str, body: CampaignCreate)
         from_name=body.from_name,
         from_email=from_email,
         pitch_context=body.pitch_context,
+        booking_url=check_booking_url(body.booking_url),
         daily_cap=body.daily_cap,
         timezone=body.timezone,
         send_window=window,
@@ -178,6 +194,8 @@ async def update(session: AsyncSession, campaign: Campaign, body: CampaignUpdate
             setattr(campaign, fld, getattr(body, fld))
     if "from_email" in given:
         campaign.from_email = from_email
+    if "booking_url" in given:
+        campaign.booking_url = check_booking_url(body.booking_url)
     if "send_window" in given:
         campaign.send_window = window
     steps_after = (

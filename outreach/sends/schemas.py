@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from outreach.campaigns.status import Channel
 from outreach.models import ChannelTouch, Send
 from outreach.schemas import Out, Timestamp
-from outreach.sends.status import SendStatus, TouchStatus
+from outreach.sends.status import SendKind, SendStatus, TouchStatus
 
 
 class SendOut(Out):
     id: str
     lead_id: str
     campaign_id: str
-    step: int
+    kind: SendKind = Field(description="`step` of the sequence, or `reply`: an answer to a reply")
+    step: int | None = Field(description="The step's position (null for an answer to a reply)")
+    reply_id: str | None = Field(description="The reply it answers (kind reply)")
     to: str
     subject: str | None
     message_id: str | None
@@ -30,7 +34,9 @@ class SendOut(Out):
             id=send.id,
             lead_id=send.lead_id,
             campaign_id=send.campaign_id,
+            kind=SendKind(send.kind),
             step=send.step_position,
+            reply_id=send.reply_id,
             to=send.to_email,
             subject=send.subject,
             message_id=send.message_id,

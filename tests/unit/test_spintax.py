@@ -152,8 +152,7 @@ def test_a_groups_choice_does_not_depend_on_the_other_groups() -> None:
         ("{Hi|Hello}} there", "closes no spin group"),
         ("{firstName}", "single alternative"),
         ("Hi {}", "single alternative"),
-        ("{{{firstName}}}", "'{{{'"),
-        ("{Hi|Hello {{firstName}}}", "'}}}'"),
+        ("{{{firstName}}}", "single alternative"),
         ("Hi {{firstName", "never closed"),
         ("{{ first name }}", "single alternative"),
     ],
@@ -222,6 +221,19 @@ def test_render_longest_uses_this_leads_values() -> None:
 
 
 # -- templates stored before spintax --------------------------------------------------------
+
+
+def test_a_variable_may_touch_a_group_brace() -> None:
+    """Variables are read before spin braces, so `}}}` and `{{{` are unambiguous."""
+    template = "{Hi|Hello {{firstName}}}, {{{firstName}}|you} there"
+    check_template(template)
+    seen = {render(template, SAM, seed=f"s{i}") for i in range(40)}
+    assert seen == {
+        "Hi, Sam there",
+        "Hi, you there",
+        "Hello Sam, Sam there",
+        "Hello Sam, you there",
+    }
 
 
 @pytest.mark.parametrize(

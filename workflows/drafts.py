@@ -1,0 +1,121 @@
+"""Short workflows behind the assistive actions on replies and touches.
+
+DraftReplyWorkflow (`draft-<draftId>`): write the draft with the model when one is
+configured (a few tries), else, or when the model keeps failing, the built-in answer for
+the reply's label, recording why. RegenerateTouchWorkflow (`touch-regen-<touchId>-<n>`):
+the same for a queued LinkedIn / Twitter touch (the model, else the step's next spintax
+wording). ReplySendWorkflow (`reply-send-<draftId>`): send an answer once, threaded, on the
+email task queue (the sequence steps' SMTP retry policy and exactly-once rule).
+
+The API starts them and waits a few seconds for the result; they never wait on a person.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from workflows.policies import DB_RETRY, DB_TIMEOUT
+
+with workflow.unsafe.imports_passed_through():
+    from activities.drafts import DraftActivities, ReplySendActivities
+    from outreach.drafts.contracts import (
+        DRAFT_REPLY_WORKFLOW,
+        REGENERATE_TOUCH_WORKFLOW,
+        REPLY_SEND_WORKFLOW,
+        BuiltinRequest,
+        DraftDone,
+        RegenerateDone,
+        RegenerateRequest,
+        ReplySendDone,
+    )
+
+# A model call is bounded by its own HTTP timeout (OUTREACH_LLM_TIMEOUT, 15 s by default);
+# three tries, then the built-in answer.
+MODEL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=10),
+    maximum_attempts=3,
+)
+MODEL_TIMEOUT = timedelta(seconds=90)
+# SMTP: as the sequence steps (workflows.lead.SEND_RETRY).
+SEND_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=10),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=5),
+    maximum_attempts=8,
+    non_retryable_error_types=["SmtpPermanent"],
+)
+SEND_TIMEOUT = timedelta(seconds=120)
+EMAIL_QUEUE_SUFFIX = "-email"
+
+
+def _why(exc: ActivityError) -> str:
+    """The model's failure in words."""
+    cause = exc.cause
+    message = cause.message if isinstance(cause, ApplicationError) else str(cause or exc)
+    return f"model failed ({message}); built-in answer used"
+
+
+@workflow.defn(name=DRAFT_REPLY_WORKFLOW)
+class DraftReplyWorkflow:
+    @workflow.run
+    async def run(self, draft_id: str) -> DraftDone:
+        note = None
+        try:
+            written = await workflow.execute_activity_method(
+                DraftActivities.write_with_model,
+                draft_id,
+                start_to_close_timeout=MODEL_TIMEOUT,
+                retry_policy=MODEL_RETRY,
+            )
+            if not written.model_off:
+                return written
+        except ActivityError as exc:
+            note = _why(exc)
+        return await workflow.execute_activity_method(
+            DraftActivities.write_builtin,
+            BuiltinRequest(draft_id, note),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+
+
+@workflow.defn(name=REGENERATE_TOUCH_WORKFLOW)
+class RegenerateTouchWorkflow:
+    @workflow.run
+    async def run(self, req: RegenerateRequest) -> RegenerateDone:
+        try:
+            rewritten = await workflow.execute_activity_method(
+                DraftActivities.regenerate_with_model,
+                req,
+                start_to_close_timeout=MODEL_TIMEOUT,
+                retry_policy=MODEL_RETRY,
+            )
+            if not rewritten.model_off:
+                return rewritten
+        except ActivityError as exc:
+            req.note = _why(exc)
+        return await workflow.execute_activity_method(
+            DraftActivities.regenerate_variant,
+            req,
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+
+
+@workflow.defn(name=REPLY_SEND_WORKFLOW)
+class ReplySendWorkflow:
+    @workflow.run
+    async def run(self, draft_id: str) -> ReplySendDone:
+        return await workflow.execute_activity_method(
+            ReplySendActivities.send_reply,
+            draft_id,
+            task_queue=workflow.info().task_queue + EMAIL_QUEUE_SUFFIX,
+            start_to_close_timeout=SEND_TIMEOUT,
+            retry_policy=SEND_RETRY,
+        )
