@@ -4,6 +4,7 @@ chat-completions format (the one fake allowed: a paid provider, at its HTTP boun
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import threading
@@ -33,6 +34,17 @@ class FakeModel:
 
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModel]:
+    with serving_model() as fake:
+        monkeypatch.setenv("OUTREACH_LLM_BASE_URL", fake.url)
+        monkeypatch.setenv("OUTREACH_LLM_MODEL", "fake-model-1")
+        monkeypatch.setenv("OUTREACH_LLM_API_KEY", "sk-test-secret")
+        monkeypatch.setenv("OUTREACH_LLM_TIMEOUT", "0.5")
+        yield fake
+
+
+@contextlib.contextmanager
+def serving_model() -> Iterator[FakeModel]:
+    """The fake provider on a free loopback port (`fake.url` is its base URL)."""
     fake = FakeModel(answers=['{"subject": "Re: Hello", "body": "Model answer."}'])
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -69,10 +81,6 @@ def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModel]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    monkeypatch.setenv("OUTREACH_LLM_BASE_URL", fake.url)
-    monkeypatch.setenv("OUTREACH_LLM_MODEL", "fake-model-1")
-    monkeypatch.setenv("OUTREACH_LLM_API_KEY", "sk-test-secret")
-    monkeypatch.setenv("OUTREACH_LLM_TIMEOUT", "0.5")
     try:
         yield fake
     finally:

@@ -18,14 +18,16 @@ This file is run on purpose (its name keeps it out of the normal suite).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
@@ -659,6 +661,118 @@ async def campaign_sync_signals_leads(r: Run) -> None:
         task_queue=r.st.task_queue,
     )
     assert await sync.result() == 1
+
+
+# -- assistive actions (v0.3.0) ----------------------------------------------------------------
+
+
+async def _classified_reply(r: Run, text: str) -> tuple[Lead, str, str]:
+    """(lead, API key, reply id) of a lead whose first email got this reply."""
+    from tests.replies.helpers import RFC822, api, auth, message
+
+    lead, handle = await r.lead()
+    await r.sent(lead.id, 1)
+    send = (await sends_of(r.db, lead.id))[0]
+    key = await make_key(r.db, lead.workspace_id)
+    raw = message(sender=lead.email, body=text, in_reply_to=send.message_id)
+    async with api(r.st, r.client) as http:
+        answer = await http.post(
+            "/api/v1/outreach/inbound", content=raw, headers={**RFC822, **auth(key)}
+        )
+    assert answer.status_code == 202, answer.text
+    reply_id = answer.json()["id"]
+    await r.client.get_workflow_handle(f"reply-{reply_id}").result()
+    await handle.result()
+    return lead, key, reply_id
+
+
+async def _draft(r: Run, key: str, reply_id: str) -> dict[str, Any]:
+    from tests.replies.helpers import api, auth
+
+    async with api(r.st, r.client) as http:
+        answer = await http.post(f"/api/v1/outreach/replies/{reply_id}/draft", headers=auth(key))
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+@contextlib.contextmanager
+def _model_env(answers: list[str]) -> Iterator[None]:
+    from tests.assist.conftest import serving_model
+
+    names = ("OUTREACH_LLM_BASE_URL", "OUTREACH_LLM_MODEL", "OUTREACH_LLM_TIMEOUT")
+    with serving_model() as fake:
+        fake.answers = answers
+        os.environ.update(dict(zip(names, (fake.url, "fake-model-1", "0.5"), strict=True)))
+        try:
+            yield
+        finally:
+            for name in names:
+                os.environ.pop(name, None)
+
+
+@scenario
+async def draft_reply_builtin(r: Run) -> None:
+    _, key, reply_id = await _classified_reply(r, "Happy to chat. Can we book a call Thursday?")
+    assert (await _draft(r, key, reply_id))["source"] == "template"
+
+
+@scenario
+async def draft_reply_by_model(r: Run) -> None:
+    _, key, reply_id = await _classified_reply(r, "How much does it cost per month?")
+    with _model_env(['{"subject": "Re: Hello", "body": "It is 49 a month."}']):
+        assert (await _draft(r, key, reply_id))["source"] == "model"
+
+
+@scenario
+async def draft_reply_model_failed_then_builtin(r: Run) -> None:
+    _, key, reply_id = await _classified_reply(r, "Sounds interesting, tell me more.")
+    with _model_env(["not json at all"]):
+        draft = await _draft(r, key, reply_id)
+    assert draft["source"] == "template" and draft["note"]
+
+
+@scenario
+async def reply_answer_sent(r: Run) -> None:
+    from tests.replies.helpers import api, auth
+
+    _, key, reply_id = await _classified_reply(r, "How much does it cost per month?")
+    draft = await _draft(r, key, reply_id)
+    async with api(r.st, r.client) as http:
+        answer = await http.post(
+            f"/api/v1/outreach/replies/{reply_id}/send",
+            json={"draftId": draft["id"]},
+            headers=auth(key),
+        )
+    assert answer.status_code == 200 and answer.json()["status"] == "sent", answer.text
+
+
+@scenario
+async def touch_regenerated(r: Run) -> None:
+    from tests.replies.helpers import api, auth
+
+    lead, _ = await r.lead(
+        [("linkedin", "P0D", None, "{Hi|Hello|Hey} {{firstName}}"), ("email", "P5D", "Hi", "Hi")]
+    )
+    key = await make_key(r.db, lead.workspace_id)
+
+    async def queued() -> ChannelTouch | None:
+        async with r.db.session() as s:
+            return (
+                await s.exec(select(ChannelTouch).where(ChannelTouch.lead_id == lead.id))
+            ).first()
+
+    touch = await eventually(queued, within=30)
+    async with api(r.st, r.client) as http:
+        answer = await http.post(
+            f"/api/v1/outreach/channel-touches/{touch.id}/regenerate", headers=auth(key)
+        )
+    assert answer.status_code == 200, answer.text
+    with _model_env(['{"text": "Sam, loved the launch."}']):
+        async with api(r.st, r.client) as http:
+            answer = await http.post(
+                f"/api/v1/outreach/channel-touches/{touch.id}/regenerate", headers=auth(key)
+            )
+    assert answer.status_code == 200 and answer.json()["text"] == "Sam, loved the launch."
 
 
 # -- helpers ---------------------------------------------------------------------------------
