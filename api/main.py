@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc come from api/ops.py, assets from the package
         openapi_url="/openapi.json",
         redoc_url=None,
         redirect_slashes=False,  # `/campaigns/` is a 404 in the envelope, not a redirect
@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
     async def healthz() -> dict:
         return {"ok": True}
 
-    install_ops(app)  # /readyz, /metrics
+    install_ops(app)  # /readyz, /metrics, /docs, /redoc
 
     # Outermost first: request id wraps everything, then the body cap.
     app.add_middleware(

@@ -1,4 +1,5 @@
-"""Operator endpoints outside /api/v1: readiness and Prometheus metrics.
+"""Operator endpoints outside /api/v1: readiness, Prometheus metrics, and the API docs
+served from the package (no CDN: they work on an air-gapped host).
 
 - `GET /healthz` (api/main.py): the process is alive; no dependency is asked.
 - `GET /readyz`: the database answers, Temporal answers its health check, and the
@@ -6,6 +7,8 @@
   with the same report. Unauthenticated: it names no tenant data and no secret.
 - `GET /metrics`: HTTP metrics (prometheus-fastapi-instrumentator) and the business
   counters of outreach/metrics.py, in Prometheus' text format.
+- `GET /docs` (Swagger UI) and `GET /redoc` (ReDoc), their scripts and styles from
+  `/docs-assets/` (the `fastapi-offline` distribution's copies of swagger-ui and redoc).
 """
 
 from __future__ import annotations
@@ -14,10 +17,14 @@ import asyncio
 import time
 from datetime import timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_fastapi_instrumentator import Instrumentator
 from sqlalchemy import text
@@ -25,6 +32,9 @@ from sqlalchemy import text
 import outreach.metrics  # noqa: F401 - registers every business counter, at zero
 from api.deps import AppState
 from api.middleware import QUIET_PATHS  # out of the INFO access log and the HTTP metrics
+
+DOCS_ASSETS = "/docs-assets"
+ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
 
 # Each check has its own budget, and they run side by side: /readyz answers within about
 # the largest of them even when a dependency hangs.
@@ -99,7 +109,7 @@ async def readiness(state: AppState) -> tuple[bool, dict[str, Any]]:
 
 
 def install_ops(app: FastAPI) -> None:
-    """/readyz and /metrics (call before the app starts)."""
+    """/readyz, /metrics, /docs, /redoc and their assets (call before the app starts)."""
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
@@ -111,7 +121,8 @@ def install_ops(app: FastAPI) -> None:
     # metrics in prometheus_client's default one: /metrics serves both.
     http_registry = CollectorRegistry()
     Instrumentator(
-        excluded_handlers=[f"^{p}$" for p in sorted(QUIET_PATHS | {"/docs"})],
+        excluded_handlers=[f"^{p}$" for p in sorted(QUIET_PATHS | {"/docs", "/redoc"})]
+        + [f"^{DOCS_ASSETS}/"],
         should_group_status_codes=True,
         should_ignore_untemplated=True,  # unknown paths do not make new series
         registry=http_registry,
@@ -121,3 +132,30 @@ def install_ops(app: FastAPI) -> None:
     async def metrics() -> Response:
         body = generate_latest(http_registry) + generate_latest(REGISTRY)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{openapi_url}",
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            # Swagger UI's default asks validator.swagger.io for a badge: not offline.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_redoc_html(
+            openapi_url=f"{root}{openapi_url}",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
