@@ -48,6 +48,7 @@ class SmtpRecorder:
     # queue of replies for DATA; "drop" stores the message then drops the connection
     data_replies: list[str] = field(default_factory=list)
     data_delay: float = 0.0  # seconds before answering DATA (a slow server)
+    rcpt_delay: float = 0.0  # seconds before answering RCPT TO (before any DATA)
     arrived: asyncio.Event | None = None
 
     def to(self, address: str) -> list[Received]:
@@ -74,6 +75,8 @@ class _Handler:
         address: str,
         rcpt_options: list[str],
     ) -> str:
+        if self.r.rcpt_delay:
+            await asyncio.sleep(self.r.rcpt_delay)
         queue = self.r.rcpt_replies.get(address.lower())
         if queue:
             reply = queue.pop(0) if len(queue) > 1 else queue[0]

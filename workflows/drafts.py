@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         RegenerateDone,
         RegenerateRequest,
         ReplySendDone,
+        ReplySendRequest,
     )
 
 # A model call is bounded by its own HTTP timeout (OUTREACH_LLM_TIMEOUT, 15 s by default);
@@ -50,7 +51,6 @@ SEND_RETRY = RetryPolicy(
     maximum_attempts=8,
     non_retryable_error_types=["SmtpPermanent"],
 )
-SEND_TIMEOUT = timedelta(seconds=120)
 EMAIL_QUEUE_SUFFIX = "-email"
 
 
@@ -111,11 +111,11 @@ class RegenerateTouchWorkflow:
 @workflow.defn(name=REPLY_SEND_WORKFLOW)
 class ReplySendWorkflow:
     @workflow.run
-    async def run(self, draft_id: str) -> ReplySendDone:
+    async def run(self, req: ReplySendRequest) -> ReplySendDone:
         return await workflow.execute_activity_method(
             ReplySendActivities.send_reply,
-            draft_id,
+            req.draft_id,
             task_queue=workflow.info().task_queue + EMAIL_QUEUE_SUFFIX,
-            start_to_close_timeout=SEND_TIMEOUT,
+            start_to_close_timeout=timedelta(seconds=req.send_timeout_seconds),
             retry_policy=SEND_RETRY,
         )

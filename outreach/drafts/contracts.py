@@ -52,6 +52,12 @@ class RegenerateDone:
 
 
 @dataclass
+class ReplySendRequest:
+    draft_id: str
+    send_timeout_seconds: int = 70  # one SMTP attempt (from OUTREACH_SMTP_TIMEOUT)
+
+
+@dataclass
 class ReplySendDone:
     send_id: str
     status: str  # a SendStatus

@@ -20,6 +20,7 @@ from outreach.drafts.contracts import (
     RegenerateDone,
     RegenerateRequest,
     ReplySendDone,
+    ReplySendRequest,
     draft_workflow_id,
     regenerate_workflow_id,
     reply_send_workflow_id,
@@ -81,11 +82,12 @@ async def start_regenerate(
 async def start_reply_send(
     client: Client, settings: Settings, draft_id: str
 ) -> WorkflowHandle[Any, ReplySendDone]:
+    req = ReplySendRequest(draft_id, send_timeout_seconds=int(settings.smtp_timeout * 2 + 10))
     return await _start(
         client,
         settings,
         REPLY_SEND_WORKFLOW,
-        draft_id,
+        req,
         reply_send_workflow_id(draft_id),
         ReplySendDone,
         f"answer {draft_id}",
