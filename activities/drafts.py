@@ -26,6 +26,7 @@ from outreach.drafts.contracts import (
 )
 from outreach.drafts.status import DraftSource, DraftStatus
 from outreach.events import event_ids_for, record_event
+from outreach.metrics import SENDS
 from outreach.models import Campaign, ChannelTouch, Lead, Reply, ReplyDraft, Send, Step, utcnow
 from outreach.payloads import lead_payload, send_payload
 from outreach.render import lead_variables, render, step_seed
@@ -287,5 +288,6 @@ class ReplySendActivities(Activities):
             )
         )
         await s.commit()
+        SENDS.labels(outcome=status.value).inc()
         await self._publish(events)
         return ReplySendDone(send.id, status)

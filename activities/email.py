@@ -30,6 +30,7 @@ from outreach.ids import new_id
 from outreach.leads import status as lead_status
 from outreach.leads.plans import plan_from
 from outreach.leads.status import LeadStatus, is_terminal
+from outreach.metrics import SENDS
 from outreach.models import (
     Campaign,
     CapCounter,
@@ -350,6 +351,7 @@ class EmailActivities(Activities):
         now = utcnow()
         send.status, send.sent_at, send.updated_at = SendStatus.SENT, now, now
         ctx.s.add(send)
+        SENDS.labels(outcome=SendStatus.SENT.value).inc()
         completed = ctx.advance()
         ctx.s.add(lead)
         await ctx.event(
@@ -370,6 +372,7 @@ class EmailActivities(Activities):
         send.status, send.error, send.smtp_code = SendStatus.BOUNCED, error, code
         send.updated_at = now
         ctx.s.add(send)
+        SENDS.labels(outcome=SendStatus.BOUNCED.value).inc()
         if lead_status.can_end(lead.status, LeadStatus.BOUNCED):
             lead.status, lead.status_reason = LeadStatus.BOUNCED, f"hard bounce: {error}"[:200]
             lead.finished_at = lead.updated_at = now
@@ -398,6 +401,7 @@ class EmailActivities(Activities):
         assert send is not None
         send.status, send.error, send.updated_at = SendStatus.UNKNOWN, error, utcnow()
         ctx.s.add(send)
+        SENDS.labels(outcome=SendStatus.UNKNOWN.value).inc()
         await ctx.event(
             "send.failed",
             {"send": send_payload(send), "lead": lead_payload(lead), "reason": "unknown_outcome"},

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import AppState, Principal
 from api.errors import APIError
+from outreach.metrics import RATE_LIMIT_REFUSALS
 from outreach.models import utcnow
 from outreach.ratelimit import service
 from outreach.ratelimit.limits import RateAction, Verdict, limits_for
@@ -49,6 +50,7 @@ async def take_slot(
     verdict, hit_id = await service.take(session, principal.workspace_id, action, limits, utcnow())
     if not verdict.allowed:
         await session.rollback()
+        RATE_LIMIT_REFUSALS.labels(action=action.value).inc()
         raise APIError(
             429,
             "rate_limited",

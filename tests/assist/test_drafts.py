@@ -5,6 +5,7 @@ contract's rate limit."""
 
 from __future__ import annotations
 
+from prometheus_client import REGISTRY
 from sqlmodel import func, select
 
 from outreach.models import Campaign, ReplyDraft
@@ -125,6 +126,8 @@ async def test_reply_draft_rate_limit_429_with_headers_and_other_workspaces_unaf
 ) -> None:
     _, key, _, _, reply_id = await classified_reply(flow, "Sounds interesting, tell me more.")
     _, other_key, _, _, other_reply = await classified_reply(flow, "Sounds interesting!")
+    refusals = {"action": "reply_draft"}
+    refused_before = REGISTRY.get_sample_value("outreach_rate_limit_refusals_total", refusals) or 0
     async with api(flow.settings, flow.client) as http:
         for i in range(10):
             r = await http.post(f"{BASE}/replies/{reply_id}/draft", headers=auth(key))
@@ -143,3 +146,5 @@ async def test_reply_draft_rate_limit_429_with_headers_and_other_workspaces_unaf
         assert ok.status_code == 201
         assert ok.headers["X-RateLimit-Remaining"] == "9"
     assert await drafts_in_db(flow, reply_id) == 10  # the refused call wrote nothing
+    counted = REGISTRY.get_sample_value("outreach_rate_limit_refusals_total", refusals)
+    assert counted == refused_before + 1
