@@ -19,6 +19,7 @@ from api.errors import APIError, not_found
 from outreach import temporal
 from outreach.config import Settings
 from outreach.db import Database
+from outreach.logs import bind_workspace
 from outreach.models import ApiKey, Workspace, utcnow
 from outreach.scopes import API_PLANS, Scope
 from outreach.security import hash_api_key, looks_like_api_key
@@ -115,6 +116,7 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     if row is None:
         raise _unauthorized("Invalid API key.", "invalid_api_key")
     key, workspace = row
+    bind_workspace(workspace.id)  # the records of this request name its workspace
     if key.revoked_at is not None:
         raise _unauthorized("Key revoked", "key_revoked")
     if workspace.plan not in API_PLANS:

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from outreach.logs import bind_request, unbind_request
+
 log = logging.getLogger("outreach.api")
 access_log = logging.getLogger("outreach.access")
 
@@ -64,6 +66,7 @@ class RequestContextMiddleware:
             else "req_" + secrets.token_hex(12)
         )
         scope.setdefault("state", {})["request_id"] = request_id
+        log_context = bind_request(request_id)  # request and workspace ids on every record
         started = time.perf_counter()
         status_holder = {"status": 500, "started": False}
 
@@ -114,6 +117,7 @@ class RequestContextMiddleware:
                 (time.perf_counter() - started) * 1000,
                 request_id,
             )
+            unbind_request(log_context)
 
 
 def _loggable_path(path: str) -> str:

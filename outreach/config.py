@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # host defaults to loopback: containers set 0.0.0.0 so Prometheus can reach it.
     metrics_port: int = Field(9100, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+    # `text` (human lines) or `json` (one JSON object per line; outreach/logs.py).
+    log_format: Literal["text", "json"] = "text"
 
     _signing_key: tuple[tuple[str | None, Path], bytes] | None = PrivateAttr(None)
 
