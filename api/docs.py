@@ -27,9 +27,28 @@ _DESCRIPTIONS = {
 }
 
 
+_INT = {"schema": {"type": "integer"}}
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": {"description": "The window's limit", **_INT},
+    "X-RateLimit-Window": {
+        "description": "The window: the one that refused (429), else the tightest",
+        "schema": {"type": "string", "enum": ["minute", "hour", "day"]},
+    },
+    "X-RateLimit-Remaining": {"description": "Calls left in that window", **_INT},
+}
+
+
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     base = (400, 401, 402, 403) + codes
-    return {c: {"description": _DESCRIPTIONS[c], **_ERR} for c in dict.fromkeys(base)}
+    out: dict[int | str, dict[str, Any]] = {
+        c: {"description": _DESCRIPTIONS[c], **_ERR} for c in dict.fromkeys(base)
+    }
+    if 429 in out:
+        out[429]["headers"] = {
+            "Retry-After": {"description": "Seconds to wait before retrying", **_INT},
+            **RATE_LIMIT_HEADERS,
+        }
+    return out
 
 
 def scope_line(scope: str | None) -> str:

@@ -148,3 +148,22 @@ async def test_reply_draft_rate_limit_429_with_headers_and_other_workspaces_unaf
     assert await drafts_in_db(flow, reply_id) == 10  # the refused call wrote nothing
     counted = REGISTRY.get_sample_value("outreach_rate_limit_refusals_total", refusals)
     assert counted == refused_before + 1
+
+
+async def test_a_long_draft_answers_202_pending_and_lands_on_the_reply(
+    flow: Flow, model: FakeModel, monkeypatch
+) -> None:
+    from api.routes import reply_actions
+
+    monkeypatch.setattr(reply_actions, "DRAFT_WAIT", 0.0)  # the API stops waiting at once
+    model.answers = ['{"subject": "Re: Hello", "body": "Thanks Sam, here is more."}']
+    _, key, _, _, reply_id = await classified_reply(flow, "Sounds interesting, tell me more.")
+    async with api(flow.settings, flow.client) as http:
+        r = await http.post(f"{BASE}/replies/{reply_id}/draft", headers=auth(key))
+        assert r.status_code == 202, r.text
+        assert r.json()["status"] == "pending" and r.headers["X-RateLimit-Remaining"] == "9"
+        await flow.client.get_workflow_handle(f"draft-{r.json()['id']}").result()
+        shown = (await http.get(f"{BASE}/replies/{reply_id}", headers=auth(key))).json()
+    assert [(d["id"], d["status"], d["body"]) for d in shown["drafts"]] == [
+        (r.json()["id"], "ready", "Thanks Sam, here is more.")
+    ]
