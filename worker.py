@@ -36,6 +36,7 @@ def main_queue_workflows() -> list[type]:
     from workflows.drafts import DraftReplyWorkflow, RegenerateTouchWorkflow, ReplySendWorkflow
     from workflows.lead import LeadWorkflow
     from workflows.mailbox import MailboxSyncWorkflow
+    from workflows.outbox import OutboxSweepWorkflow
     from workflows.reply import InboundReplyWorkflow
 
     return [
@@ -43,6 +44,7 @@ def main_queue_workflows() -> list[type]:
         CampaignSyncWorkflow,
         InboundReplyWorkflow,
         MailboxSyncWorkflow,
+        OutboxSweepWorkflow,
         DraftReplyWorkflow,
         RegenerateTouchWorkflow,
         ReplySendWorkflow,
@@ -64,6 +66,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     from activities.drafts import DraftActivities, ReplySendActivities
     from activities.email import EmailActivities
     from activities.leads import LeadActivities
+    from activities.outbox import OutboxActivities
     from activities.replies import ReplyActivities
     from activities.webhooks import WebhookActivities
 
@@ -71,6 +74,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     email = EmailActivities(db, settings, client)
     replies = ReplyActivities(db, settings, client)
     webhooks = WebhookActivities(db, settings)
+    outbox = OutboxActivities(db, settings, client)
     drafts = DraftActivities(db, settings, client)
     reply_send = ReplySendActivities(db, settings, client)
 
@@ -90,6 +94,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 replies.apply_effect,
                 replies.apply_bounce,
                 replies.sync_mailbox,
+                outbox.sweep,
                 drafts.write_with_model,
                 drafts.write_builtin,
                 drafts.regenerate_with_model,
@@ -137,6 +142,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             async with asyncio.TaskGroup() as group:
                 for w in workers:
                     group.create_task(w.run())
+                group.create_task(catch_up_outbox(client, settings, db))
                 await stop.wait()
                 for w in workers:
                     group.create_task(w.shutdown())
@@ -145,6 +151,20 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
     finally:
         if ops is not None:
             await ops.close()
+
+
+async def catch_up_outbox(client: Client, settings: Settings, db: Database) -> None:
+    """At start: the sweeper's schedule exists, and what the outbox holds is delivered now
+    (after an outage or a deploy) rather than at the next tick. Failures are logged: the
+    schedule retries every minute."""
+    from outreach import outbox
+
+    try:
+        if await outbox.ensure_schedule(client, settings):
+            log.info("created the schedule %s", outbox.SCHEDULE_ID)
+        await outbox.sweep(db, settings, client)
+    except Exception:
+        log.exception("outbox catch-up failed; the schedule retries")
 
 
 async def start_ops_server(

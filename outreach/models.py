@@ -421,3 +421,27 @@ class Mailbox(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+
+
+# -- outbox (what a workflow must learn about, kept until Temporal has it) ---------------
+
+
+class OutboxItem(SQLModel, table=True):
+    """A workflow start or signal the API committed with its change (same transaction);
+    deleted once Temporal has it. Rows left behind (Temporal was unreachable) are
+    delivered by the sweeper (outreach/outbox.py); `claimed_until` keeps two sweepers
+    from delivering one row at once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox_created", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(max_length=40)
+    kind: str = Field(max_length=20)  # an OutboxKind: lead_start | lead_signal
+    dedupe_key: str = Field(max_length=200, unique=True)
+    lead_id: str = Field(max_length=40)
+    signal: str | None = Field(default=None, max_length=40)
+    arg: Any = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=200)
+    claimed_until: datetime | None = ts_field()
+    created_at: datetime = created_field()

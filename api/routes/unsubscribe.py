@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from api.deps import SessionDep, StateDep
 from api.errors import error_response
+from outreach import outbox
 from outreach.contracts import LeadSignal
 from outreach.leads.runs import signal_lead
 from outreach.models import Lead, Suppression
@@ -116,17 +117,21 @@ async def unsubscribe(
     lead = found
     # The suppression row is written here, so no later step can go out even if the
     # workflow engine is unreachable right now; the lead's workflow records the rest.
+    # The signal goes into the outbox in the same transaction: if Temporal is unreachable
+    # now, the sweeper delivers it later (outreach/outbox.py).
     await suppress(session, lead.workspace_id, lead.email, SuppressionReason.UNSUBSCRIBED, lead.id)
+    await outbox.add_lead_signal(session, lead, LeadSignal.UNSUBSCRIBE, "link")
     try:
         await session.commit()
-    except IntegrityError:  # a concurrent click wrote it first
+    except IntegrityError:  # a concurrent click wrote it (or its outbox row) first
         await session.rollback()
     await session.refresh(lead)
     try:
         client = await state.temporal()
         await signal_lead(client, state.settings, lead, LeadSignal.UNSUBSCRIBE, "link")
+        await outbox.delivered(session, outbox.signal_key(lead.id, LeadSignal.UNSUBSCRIBE))
     except Exception as exc:  # noqa: BLE001 - the suppression already protects the address
-        log.warning("lead %s unsubscribed; workflow not signalled yet: %s", lead.id, exc)
+        log.warning("lead %s unsubscribed; its workflow hears it from the outbox: %s", lead.id, exc)
     if "text/html" in request.headers.get("accept", ""):
         return _page(
             "You are unsubscribed",

@@ -14,7 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
-from outreach import schedule
+from outreach import outbox, schedule
 from outreach.campaigns.service import load_steps
 from outreach.campaigns.status import CampaignStatus
 from outreach.config import Settings
@@ -172,6 +172,7 @@ async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> 
             at=now,
             new=True,
         )
+        outbox.add_lead_start(session, lead)  # kept until Temporal has the start
         await session.commit()
     except IntegrityError:
         # The same lead posted concurrently: the other request's row is the lead.
@@ -199,7 +200,9 @@ async def start(
         plan = plan_from(campaign, await load_steps(session, campaign.id), lead)
     if event_ids is None:
         event_ids = await event_ids_for(session, [f"lead.created:{lead.id}"])
-    return await start_lead_workflow(client, settings, lead, plan, event_ids)
+    started = await start_lead_workflow(client, settings, lead, plan, event_ids)
+    await outbox.delivered(session, outbox.start_key(lead.id))  # Temporal has it
+    return started
 
 
 async def apply_update(session: AsyncSession, lead: Lead, body: LeadUpdate) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
@@ -12,6 +13,11 @@ from outreach.config import Settings
 from outreach.migrate import upgrade
 from tests.conftest import start_time_skipping
 from tests.helpers import free_port
+
+# The newest migration file's revision (files are numbered: 0001_..., 0002_...).
+HEAD = sorted((Path(__file__).resolve().parents[2] / "migrations" / "versions").glob("0*.py"))[
+    -1
+].name[:4]
 
 
 async def test_ready_when_database_temporal_and_migrations_answer(ts_env, settings, ops_api):
@@ -24,7 +30,7 @@ async def test_ready_when_database_temporal_and_migrations_answer(ts_env, settin
     assert report["status"] == "ready"
     parts = report["components"]
     assert parts["database"]["ok"] and parts["temporal"]["ok"]
-    assert parts["migrations"] == {"ok": True, "current": ["0002"], "head": ["0002"]}
+    assert parts["migrations"] == {"ok": True, "current": [HEAD], "head": [HEAD]}
     assert ready.headers["x-request-id"]  # same middleware as every route
 
 
@@ -69,7 +75,7 @@ async def test_not_ready_when_migrations_are_behind(ts_env, tmp_path, ops_api):
     assert parts["database"]["ok"] and parts["temporal"]["ok"]
     assert parts["migrations"]["ok"] is False
     assert parts["migrations"]["current"] == ["0001"]
-    assert parts["migrations"]["head"] == ["0002"]
+    assert parts["migrations"]["head"] == [HEAD]
     assert "outreach migrate" in parts["migrations"]["error"]
 
 

@@ -775,6 +775,37 @@ async def touch_regenerated(r: Run) -> None:
     assert answer.status_code == 200 and answer.json()["text"] == "Sam, loved the launch."
 
 
+# -- the outbox sweeper (v0.3.0) ---------------------------------------------------------------
+
+
+@scenario
+async def outbox_sweep_delivers_a_pending_start(r: Run) -> None:
+    """A lead saved while Temporal was away: one sweep round starts its workflow."""
+    from datetime import timedelta as _td
+
+    from outreach import outbox
+    from outreach.models import OutboxItem
+
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, THREE)
+    lead = await make_lead(r.db, camp)
+    async with r.db.session() as s:
+        outbox.add_lead_start(s, lead)
+        await s.commit()
+        item = (await s.exec(select(OutboxItem).where(OutboxItem.lead_id == lead.id))).one()
+        item.created_at = item.created_at - outbox.MIN_AGE - _td(seconds=1)
+        s.add(item)
+        await s.commit()
+    handle = await r.client.start_workflow(
+        outbox.OUTBOX_SWEEP_WORKFLOW,
+        id=f"{outbox.SWEEP_WORKFLOW_ID}-{lead.id}",
+        task_queue=r.st.task_queue,
+        result_type=outbox.SweepResult,
+    )
+    assert (await handle.result()).delivered == 1
+    await r.sent(lead.id, 1)
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 from zoneinfo import ZoneInfo  # noqa: E402
