@@ -99,6 +99,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 drafts.write_builtin,
                 drafts.regenerate_with_model,
                 drafts.regenerate_variant,
+                reply_send.fail,
             ],
             workflow_runner=workflow_runner(),
         ),

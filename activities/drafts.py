@@ -12,7 +12,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.base import Activities
-from activities.email import Unbuildable, build, deliver_claimed, unsubscribe_url
+from activities.email import Unbuildable, build, deliver_claimed, take_attempt, unsubscribe_url
 from outreach import mail
 from outreach.classify.provider import LLMSettings
 from outreach.drafts import model, service
@@ -23,6 +23,7 @@ from outreach.drafts.contracts import (
     RegenerateDone,
     RegenerateRequest,
     ReplySendDone,
+    ReplySendFailed,
 )
 from outreach.drafts.status import DraftSource, DraftStatus
 from outreach.events import event_ids_for, record_event
@@ -32,6 +33,7 @@ from outreach.payloads import lead_payload, send_payload
 from outreach.render import lead_variables, render, step_seed
 from outreach.sends.status import SETTLED, SendStatus, TouchStatus
 from outreach.suppression import SuppressionReason, suppress
+from outreach.workpool import run_cpu
 
 log = logging.getLogger("outreach.activities.drafts")
 
@@ -57,7 +59,7 @@ class DraftActivities(Activities):
                 return _done(x.draft if x else None, draft_id)
             prompt = await service.model_prompt(s, x, utcnow())
         try:
-            subject, body = await model.write_draft(llm, prompt)
+            _, body = await model.write_draft(llm, prompt)
         except model.ModelError as exc:
             raise ApplicationError(str(exc), type=MODEL_FAILED) from None
         async with self.db.session() as s:
@@ -65,7 +67,8 @@ class DraftActivities(Activities):
             if draft is None or draft.status != DraftStatus.PENDING:
                 return _done(draft, draft_id)
             x.draft = draft
-            draft.subject = mail.one_line(subject or "") or reply_subject(x.reply.subject)
+            # The answer keeps their subject (`Re: ...`): mail clients thread on it.
+            draft.subject = reply_subject(x.reply.subject)
             draft.body, draft.model = body, llm.model
             draft.source, draft.status, draft.updated_at = (
                 DraftSource.MODEL,
@@ -136,12 +139,8 @@ class DraftActivities(Activities):
                 text = render(step.body, variables, seed=touch_seed(touch, variant)).strip()
                 if text != touch.text:
                     return await self._replace_touch_text(req, text, variant)
-        return RegenerateDone(
-            req.touch_id,
-            False,
-            "the step's text has no other wording (no spintax such as {Hi|Hello}) and no "
-            "model is configured (OUTREACH_LLM_*)",
-        )
+        why = "the step's text has no other wording (no spintax such as {Hi|Hello})"
+        return RegenerateDone(req.touch_id, False, f"{req.note}; {why}" if req.note else why)
 
     async def _replace_touch_text(
         self, req: RegenerateRequest, text: str, variant: int | None = None
@@ -193,7 +192,6 @@ class ReplySendActivities(Activities):
                 key = "send.sent" if send.status == SendStatus.SENT else "send.failed"
                 await self._publish(await event_ids_for(s, [f"{key}:{send.id}"]))
                 return ReplySendDone(send.id, send.status)
-            events: list[str] = []
             if send.status == SendStatus.SENDING:
                 # The previous attempt died inside DATA: never resend.
                 return await self._record(
@@ -202,7 +200,6 @@ class ReplySendActivities(Activities):
                     lead,
                     draft,
                     SendStatus.UNKNOWN,
-                    events,
                     "outcome unknown: the worker stopped during the SMTP DATA exchange; "
                     "not resent so the lead never gets two copies",
                 )
@@ -210,13 +207,15 @@ class ReplySendActivities(Activities):
             message_id = send.message_id or mail.make_message_id(
                 send.id, campaign.from_email or "localhost"
             )
+            # Their text, quoted: stripping quoted history is CPU work on a tenant's text.
+            quoted = await run_cpu(service.quoted, reply)
             outgoing = mail.Outgoing(
                 from_name=campaign.from_name,
                 from_email=campaign.from_email or "",
                 to_email=lead.email,
                 to_name=" ".join(p for p in (lead.first_name, lead.last_name) if p) or None,
                 subject=send.subject or "Re:",
-                body=(draft.body or "") + service.quoted(reply),
+                body=(draft.body or "") + quoted,
                 message_id=message_id,
                 unsubscribe_url=unsubscribe_url(self.settings, lead.id),
                 in_reply_to=in_reply_to,
@@ -227,11 +226,11 @@ class ReplySendActivities(Activities):
                 raw = await build(outgoing)
             except Unbuildable as exc:
                 return await self._record(
-                    s, send, lead, draft, SendStatus.FAILED, events, str(exc)[:1000]
+                    s, send, lead, draft, SendStatus.FAILED, str(exc)[:1000], attempt=False
                 )
+            await take_attempt(s, send)
             now = utcnow()
             send.message_id, send.from_email = message_id, campaign.from_email
-            send.status, send.attempts = SendStatus.CLAIMED, send.attempts + 1
             send.claimed_at = send.updated_at = now
             send.error = None
             s.add(send)
@@ -240,15 +239,27 @@ class ReplySendActivities(Activities):
                 await deliver_claimed(s, self.settings, send, raw, outgoing.from_email, lead.email)
             except mail.SmtpBounce as exc:
                 await suppress(s, lead.workspace_id, lead.email, SuppressionReason.BOUNCED, lead.id)
-                send.smtp_code = exc.code
                 return await self._record(
-                    s, send, lead, draft, SendStatus.BOUNCED, events, str(exc)
+                    s, send, lead, draft, SendStatus.BOUNCED, str(exc), code=exc.code
                 )
             except mail.SmtpUnknown as exc:
-                return await self._record(
-                    s, send, lead, draft, SendStatus.UNKNOWN, events, str(exc)
-                )
-            return await self._record(s, send, lead, draft, SendStatus.SENT, events)
+                return await self._record(s, send, lead, draft, SendStatus.UNKNOWN, str(exc))
+            return await self._record(s, send, lead, draft, SendStatus.SENT)
+
+    @activity.defn(name="fail_reply_send")
+    async def fail(self, req: ReplySendFailed) -> ReplySendDone:
+        """SMTP kept refusing (retries ran out, or a login or sender refusal): the send is
+        `failed` (sending the draft again retries it) and `send.failed` fires."""
+        async with self.db.session() as s:
+            x = await service.load(s, req.draft_id)
+            send = await s.get(Send, x.draft.send_id) if x and x.draft.send_id else None
+            if x is None or send is None or x.lead is None:
+                raise ApplicationError("the draft or its send is gone", non_retryable=True)
+            if send.status != SendStatus.CLAIMED:
+                return ReplySendDone(send.id, send.status)  # decided meanwhile
+            return await self._record(
+                s, send, x.lead, x.draft, SendStatus.FAILED, req.error[:1000], attempt=False
+            )
 
     async def _record(
         self,
@@ -257,13 +268,38 @@ class ReplySendActivities(Activities):
         lead: Lead,
         draft: ReplyDraft,
         status: SendStatus,
-        events: list[str],
         error: str | None = None,
+        *,
+        code: int | None = None,
+        attempt: bool = True,
     ) -> ReplySendDone:
+        """Write the outcome, only if the row is still this attempt's (status and attempt
+        unchanged since this attempt took it), and its event; publish it."""
         now = utcnow()
-        send.status, send.error, send.updated_at = status, error, now
+        values: dict[str, Any] = {"status": status, "error": error, "updated_at": now}
+        if code is not None:
+            values["smtp_code"] = code
         if status == SendStatus.SENT:
-            send.sent_at = now
+            values["sent_at"] = now
+        expected = SendStatus.CLAIMED if not attempt else send.status
+        taken = await s.exec(
+            update(Send)
+            .where(
+                col(Send.id) == send.id,
+                col(Send.status) == expected,
+                col(Send.attempts) == send.attempts,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:
+            # Another attempt recorded an outcome first: it stands, with its one event.
+            await s.rollback()
+            await s.refresh(send)
+            return ReplySendDone(send.id, send.status)
+        for name, value in values.items():
+            setattr(send, name, value)
+        if status == SendStatus.SENT:
             lead.last_sent_at = lead.updated_at = now
             s.add(lead)
             draft.status, draft.updated_at = DraftStatus.SENT, now
@@ -272,7 +308,6 @@ class ReplySendActivities(Activities):
             if reply is not None and reply.handled_at is None:
                 reply.handled_at = now
                 s.add(reply)
-        s.add(send)
         data: dict[str, Any] = {"send": send_payload(send), "lead": lead_payload(lead)}
         if status == SendStatus.SENT:
             key, type_ = f"send.sent:{send.id}", "send.sent"
@@ -281,13 +316,11 @@ class ReplySendActivities(Activities):
             data["reason"] = {
                 SendStatus.BOUNCED: "hard_bounce",
                 SendStatus.UNKNOWN: "unknown_outcome",
-            }.get(status, "unbuildable")
-        events.append(
-            await record_event(
-                s, workspace_id=lead.workspace_id, type=type_, data=data, dedupe_key=key
-            )
+            }.get(status, "smtp_failed")
+        event = await record_event(
+            s, workspace_id=lead.workspace_id, type=type_, data=data, dedupe_key=key
         )
         await s.commit()
         SENDS.labels(outcome=status.value).inc()
-        await self._publish(events)
+        await self._publish([event])
         return ReplySendDone(send.id, status)

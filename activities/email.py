@@ -105,6 +105,9 @@ class _Step:
     events: list[str]
     suppressed: str | None = None  # the suppression list's reason for this address
 
+    def __post_init__(self) -> None:
+        self.send_existed = self.send is not None  # read at the start of this attempt
+
     def result(
         self,
         outcome: StepOutcome,
@@ -327,10 +330,13 @@ class EmailActivities(Activities):
                     self.db, self.client, self.settings.webhook_task_queue, ctx.events
                 )
                 return spent
+        if ctx.send_existed:
+            await take_attempt(s, send)
+        else:
+            send.status, send.attempts = SendStatus.CLAIMED, send.attempts + 1
         send.step_id, send.from_email = step.id, campaign.from_email
         send.message_id, send.subject = message_id, subject
-        send.status, send.cap_day, send.forced = SendStatus.CLAIMED, cap_day, req.forced
-        send.attempts += 1
+        send.cap_day, send.forced = cap_day, req.forced
         send.scheduled_at, send.claimed_at, send.updated_at = req.scheduled_at, now, now
         send.error = None
         s.add(send)
@@ -475,6 +481,27 @@ class EmailActivities(Activities):
         ).all()
         first_subject = (earlier[0][0] or "") if earlier else ""
         return first_subject, [mid for _, mid in earlier if mid]
+
+
+async def take_attempt(s: AsyncSession, send: Send) -> None:
+    """Count this attempt on a send row read earlier in this session, only if no other
+    attempt touched it since (an attempt that outlived its timeout may still be running):
+    a conditional UPDATE, so two attempts can never both go on to DATA. The caller commits;
+    ApplicationError ClaimLost (retryable) when another attempt got there first."""
+    taken = await s.exec(
+        update(Send)
+        .where(
+            col(Send.id) == send.id,
+            col(Send.status) == send.status,
+            col(Send.attempts) == send.attempts,
+        )
+        .values(status=SendStatus.CLAIMED, attempts=send.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        await s.rollback()
+        raise ApplicationError("another attempt holds this send", type="ClaimLost")
+    send.status, send.attempts = SendStatus.CLAIMED, send.attempts + 1
 
 
 async def deliver_claimed(

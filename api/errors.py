@@ -53,6 +53,15 @@ def unprocessable(message: str, code: str = "unprocessable") -> APIError:
     return APIError(422, code, message)
 
 
+def temporal_unavailable() -> APIError:
+    return APIError(
+        503,
+        "temporal_unavailable",
+        "The workflow engine is unavailable; retry shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
 def error_body(message: str, code: str, **extra: Any) -> dict[str, Any]:
     return {"error": message, "code": code, **extra}
 

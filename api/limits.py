@@ -15,7 +15,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.deps import AppState, Principal
 from api.errors import APIError
 from outreach.metrics import RATE_LIMIT_REFUSALS
-from outreach.models import utcnow
 from outreach.ratelimit import service
 from outreach.ratelimit.limits import RateAction, Verdict, limits_for
 
@@ -47,7 +46,7 @@ async def take_slot(
     response: Response | None = None,
 ) -> Slot:
     limits = limits_for(action, principal.workspace.plan, state.settings.rate_limits)
-    verdict, hit_id = await service.take(session, principal.workspace_id, action, limits, utcnow())
+    verdict, hit_id = await service.take(session, principal.workspace_id, action, limits)
     if not verdict.allowed:
         await session.rollback()
         RATE_LIMIT_REFUSALS.labels(action=action.value).inc()

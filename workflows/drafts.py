@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         RegenerateDone,
         RegenerateRequest,
         ReplySendDone,
+        ReplySendFailed,
         ReplySendRequest,
     )
 
@@ -54,11 +55,11 @@ SEND_RETRY = RetryPolicy(
 EMAIL_QUEUE_SUFFIX = "-email"
 
 
-def _why(exc: ActivityError) -> str:
-    """The model's failure in words."""
+def _why(exc: ActivityError, then: str = "built-in answer used") -> str:
+    """The model's failure in words, and what was done instead."""
     cause = exc.cause
     message = cause.message if isinstance(cause, ApplicationError) else str(cause or exc)
-    return f"model failed ({message}); built-in answer used"
+    return f"model failed ({message}); {then}"
 
 
 @workflow.defn(name=DRAFT_REPLY_WORKFLOW)
@@ -99,7 +100,7 @@ class RegenerateTouchWorkflow:
             if not rewritten.model_off:
                 return rewritten
         except ActivityError as exc:
-            req.note = _why(exc)
+            req.note = _why(exc, "the step's next wording tried")
         return await workflow.execute_activity_method(
             DraftActivities.regenerate_variant,
             req,
@@ -112,10 +113,21 @@ class RegenerateTouchWorkflow:
 class ReplySendWorkflow:
     @workflow.run
     async def run(self, req: ReplySendRequest) -> ReplySendDone:
-        return await workflow.execute_activity_method(
-            ReplySendActivities.send_reply,
-            req.draft_id,
-            task_queue=workflow.info().task_queue + EMAIL_QUEUE_SUFFIX,
-            start_to_close_timeout=timedelta(seconds=req.send_timeout_seconds),
-            retry_policy=SEND_RETRY,
-        )
+        try:
+            return await workflow.execute_activity_method(
+                ReplySendActivities.send_reply,
+                req.draft_id,
+                task_queue=workflow.info().task_queue + EMAIL_QUEUE_SUFFIX,
+                start_to_close_timeout=timedelta(seconds=req.send_timeout_seconds),
+                retry_policy=SEND_RETRY,
+            )
+        except ActivityError as exc:
+            # SMTP kept refusing: the send is recorded failed, `send.failed` fires.
+            cause = exc.cause
+            error = cause.message if isinstance(cause, ApplicationError) else str(cause or exc)
+            return await workflow.execute_activity_method(
+                ReplySendActivities.fail,
+                ReplySendFailed(req.draft_id, error),
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+            )

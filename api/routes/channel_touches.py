@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -11,7 +12,7 @@ from temporalio.service import RPCError
 from api import schemas as s
 from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
-from api.errors import APIError, unprocessable
+from api.errors import APIError, temporal_unavailable, unprocessable
 from api.limits import give_back, take_slot
 from api.pagination import Page, page_params
 from outreach.campaigns.status import Channel
@@ -132,18 +133,15 @@ async def regenerate(
             "nothing_to_regenerate",
         )
     slot = await take_slot(session, state, principal, RateAction.TOUCH_REGENERATE, response)
-    await session.commit()
+    await session.commit()  # the slot; and no transaction is held while waiting
     req = RegenerateRequest(touch_id=touch.id, variant=touch.variant + 1)
     try:
-        handle = await runs.start_regenerate(await state.temporal(), state.settings, req)
+        handle = await runs.start_regenerate(
+            await state.temporal(), state.settings, req, request=secrets.token_hex(8)
+        )
     except (RPCError, APIError) as exc:
         await give_back(session, slot)
-        raise APIError(
-            503,
-            "temporal_unavailable",
-            "The workflow engine is unavailable; retry shortly.",
-            headers={"Retry-After": "5"},
-        ) from exc
+        raise temporal_unavailable() from exc
     done = await runs.result_within(handle, REGENERATE_WAIT)
     session.expire_all()
     await session.refresh(touch)

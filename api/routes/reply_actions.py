@@ -9,20 +9,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from sqlmodel import col, update
 from temporalio.service import RPCError
 
 from api import schemas as s
 from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
-from api.errors import APIError, not_found
+from api.errors import APIError, not_found, temporal_unavailable
 from api.limits import give_back, take_slot
 from outreach.drafts import runs, service
 from outreach.drafts.schemas import DraftOut, ReplyDetailOut, ReplySendIn
 from outreach.drafts.status import DraftStatus
-from outreach.errors import RuleBroken
 from outreach.inbound.status import ReplyKind
-from outreach.models import Reply, ReplyDraft, Send, utcnow
+from outreach.models import Reply, Send, utcnow
 from outreach.ratelimit.limits import RateAction
 from outreach.schemas import dump
 from outreach.scopes import Scope
@@ -89,15 +87,6 @@ async def update_reply(
     return await _detail(session, reply)
 
 
-def _unavailable(exc: Exception) -> APIError:
-    return APIError(
-        503,
-        "temporal_unavailable",
-        "The workflow engine is unavailable; retry shortly.",
-        headers={"Retry-After": "5"},
-    )
-
-
 @router.post(
     "/replies/{reply_id}/draft",
     response_model=DraftOut,
@@ -140,7 +129,8 @@ async def draft_reply(
         draft.status, draft.note = DraftStatus.FAILED, "the workflow engine was unavailable"
         session.add(draft)
         await give_back(session, slot)  # commits the draft's status too
-        raise _unavailable(exc) from exc
+        raise temporal_unavailable() from exc
+    await session.commit()  # hold no transaction (nor pool connection) while waiting
     done = await runs.result_within(handle, DRAFT_WAIT)
     await session.refresh(draft)
     if done is None:
@@ -177,42 +167,28 @@ async def send_reply(
     with it while it is still going out. 422 when the reply has no lead, the draft is not
     ready, or the address is suppressed."""
     reply = await get_owned_reply(session, principal, reply_id)
-    lead, campaign = await service.check_sendable(session, reply)
     if body.draft_id is not None:
-        draft = await session.get(ReplyDraft, body.draft_id)
-        if draft is None or draft.reply_id != reply.id:
+        draft = await service.named_draft(session, reply, body.draft_id)
+        if draft is None:
             raise not_found("Draft")
-        if draft.send_id is None and draft.status != DraftStatus.READY:
-            raise RuleBroken(f"The draft is {draft.status}, not ready to send.", "draft_not_ready")
     else:
-        assert body.body is not None
-        draft = service.manual_draft(reply, body.subject, body.body)
-        session.add(draft)
-        await session.flush()
-    if draft.send_id is None:
-        send = service.claim_send(draft, reply, lead, campaign)
-        session.add(send)
-        # Only one call names the draft's send (two at once: the second finds the first's).
-        taken = await session.exec(
-            update(ReplyDraft)
-            .where(col(ReplyDraft.id) == draft.id, col(ReplyDraft.send_id).is_(None))
-            .values(send_id=send.id, updated_at=utcnow())
-        )
-        if taken.rowcount != 1:
-            await session.rollback()
-        else:
-            await session.commit()
-        await session.refresh(draft)
-    send_id, draft_id = draft.send_id, draft.id
-    assert send_id is not None
+        draft = await service.manual_answer(session, reply, body)
+    if draft.send_id is not None:
+        done_before = await session.get(Send, draft.send_id)
+        if done_before is not None and done_before.status in SETTLED:
+            return SendOut.from_row(done_before)  # asked again: the same send
+    lead, campaign = await service.check_sendable(session, reply)
+    send_id = draft.send_id or await service.attach_send(session, draft, reply, lead, campaign)
+    draft_id = draft.id
     existing = await session.get(Send, send_id)
     assert existing is not None
     if existing.status in SETTLED:
         return SendOut.from_row(existing)
+    await session.commit()  # hold no transaction (nor pool connection) while waiting
     try:
         handle = await runs.start_reply_send(await state.temporal(), state.settings, draft_id)
     except (RPCError, APIError) as exc:
-        raise _unavailable(exc) from exc  # the send stays claimed: calling again resumes it
+        raise temporal_unavailable() from exc  # the send stays claimed: calling again resumes it
     done = await runs.result_within(handle, SEND_WAIT)
     session.expire_all()
     sent = await session.get(Send, send_id)

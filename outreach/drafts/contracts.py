@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DRAFT_REPLY_WORKFLOW = "DraftReplyWorkflow"  # id `draft-<draftId>`
-REGENERATE_TOUCH_WORKFLOW = "RegenerateTouchWorkflow"  # id `touch-regen-<touchId>-<variant>`
+REGENERATE_TOUCH_WORKFLOW = "RegenerateTouchWorkflow"  # id `touch-regen-<touchId>-<request>`
 REPLY_SEND_WORKFLOW = "ReplySendWorkflow"  # id `reply-send-<draftId>`
 
 
@@ -14,8 +14,9 @@ def draft_workflow_id(draft_id: str) -> str:
     return f"draft-{draft_id}"
 
 
-def regenerate_workflow_id(touch_id: str, variant: int) -> str:
-    return f"touch-regen-{touch_id}-{variant}"
+def regenerate_workflow_id(touch_id: str, request: str) -> str:
+    """One run per request (`request`: a random token of that request)."""
+    return f"touch-regen-{touch_id}-{request}"
 
 
 def reply_send_workflow_id(draft_id: str) -> str:
@@ -55,6 +56,12 @@ class RegenerateDone:
 class ReplySendRequest:
     draft_id: str
     send_timeout_seconds: int = 70  # one SMTP attempt (from OUTREACH_SMTP_TIMEOUT)
+
+
+@dataclass
+class ReplySendFailed:
+    draft_id: str
+    error: str  # SMTP's last refusal, in our words
 
 
 @dataclass

@@ -18,6 +18,8 @@ MAX_REPLY_CHARS = 4_000
 MAX_CONTEXT_CHARS = 4_000
 MAX_ANSWER_CHARS = 20_000
 MAX_TOUCH_CHARS = 3_000
+MAX_RESPONSE_BYTES = 1_000_000  # of the provider's HTTP answer, read at most
+MAX_CONTENT_CHARS = 50_000  # of the message content, looked at
 
 DRAFT_PROMPT = """You write the answer a founder sends to a reply to their cold email.
 Write in the language of the reply, short (under 120 words), warm and specific, plain text,
@@ -78,26 +80,33 @@ async def _complete(settings: LLMSettings, system: str, user: str, max_tokens: i
         "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
     }
     try:
-        async with httpx.AsyncClient(timeout=settings.timeout) as client:
-            resp = await client.post(url, json=payload, headers=headers)
+        async with (
+            httpx.AsyncClient(timeout=settings.timeout) as client,
+            client.stream("POST", url, json=payload, headers=headers) as resp,
+        ):
+            if resp.status_code != 200:
+                raise ModelError(f"model answered HTTP {resp.status_code}")
+            raw = bytearray()
+            async for chunk in resp.aiter_bytes():
+                raw += chunk
+                if len(raw) > MAX_RESPONSE_BYTES:
+                    raise ModelError("model answer too large")
     except httpx.TimeoutException:
         raise ModelError(f"model timed out after {settings.timeout:g}s") from None
     except httpx.HTTPError as exc:
         raise ModelError(f"model unreachable ({type(exc).__name__})") from None
-    if resp.status_code != 200:
-        raise ModelError(f"model answered HTTP {resp.status_code}")
-    if len(resp.content) > 1_000_000:
-        raise ModelError("model answer too large")
     try:
-        content = resp.json()["choices"][0]["message"]["content"]
+        content = json.loads(raw)["choices"][0]["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError):
         raise ModelError("model answer has no choices[0].message.content") from None
     if not isinstance(content, str) or not content.strip():
         raise ModelError("model answer is empty")
-    return content
+    return content[:MAX_CONTENT_CHARS]
 
 
 def _json_object(content: str) -> dict[str, object]:
+    """The JSON object in the answer: the whole text, a fenced block, or the first object
+    found (read with a linear-time decoder from each `{`, at most a few tries)."""
     text = content.strip()
     fenced = re.match(r"^```(?:json)?\s*(.*?)\s*```$", text, re.DOTALL)
     if fenced:
@@ -105,12 +114,18 @@ def _json_object(content: str) -> dict[str, object]:
     try:
         data = json.loads(text)
     except ValueError:
-        found = re.search(r"\{.*\}", text, re.DOTALL)
-        if not found:
-            raise ModelError("model answer is not JSON") from None
-        try:
-            data = json.loads(found.group(0))
-        except ValueError:
+        data = None
+        decoder = json.JSONDecoder()
+        start = text.find("{")
+        for _ in range(5):
+            if start < 0:
+                break
+            try:
+                data, _end = decoder.raw_decode(text, start)
+                break
+            except ValueError:
+                start = text.find("{", start + 1)
+        if data is None:
             raise ModelError("model answer is not JSON") from None
     if not isinstance(data, dict):
         raise ModelError("model answer is not a JSON object")

@@ -31,7 +31,14 @@ log = logging.getLogger("outreach.drafts")
 
 
 async def _start(
-    client: Client, settings: Settings, name: str, arg: Any, wid: str, result: type[T], summary: str
+    client: Client,
+    settings: Settings,
+    name: str,
+    arg: Any,
+    wid: str,
+    result: type[T],
+    summary: str,
+    reuse: WorkflowIDReusePolicy = WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
 ) -> WorkflowHandle[Any, T]:
     try:
         return await client.start_workflow(
@@ -42,7 +49,7 @@ async def _start(
             result_type=result,
             # A second call for the same draft joins the run that exists.
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            id_reuse_policy=reuse,
             static_summary=summary,
         )
     except WorkflowAlreadyStartedError:
@@ -65,9 +72,9 @@ async def start_draft(
 
 
 async def start_regenerate(
-    client: Client, settings: Settings, req: RegenerateRequest
+    client: Client, settings: Settings, req: RegenerateRequest, request: str
 ) -> WorkflowHandle[Any, RegenerateDone]:
-    wid = regenerate_workflow_id(req.touch_id, req.variant)
+    wid = regenerate_workflow_id(req.touch_id, request)
     return await _start(
         client,
         settings,
@@ -91,6 +98,8 @@ async def start_reply_send(
         reply_send_workflow_id(draft_id),
         ReplySendDone,
         f"answer {draft_id}",
+        # A send that failed (SMTP kept refusing) is tried again by a new run.
+        reuse=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
     )
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from outreach import mail
 from outreach.classify.quoting import strip_quoted
 from outreach.drafts.builtin import NO_DRAFT, DraftContext, next_slots, reply_subject
 from outreach.drafts.model import DraftPrompt
+from outreach.drafts.schemas import ReplySendIn
 from outreach.drafts.status import DraftSource, DraftStatus
 from outreach.errors import RuleBroken
 from outreach.ids import new_id
@@ -28,8 +29,10 @@ from outreach.render import lead_variables, render, step_seed
 from outreach.schedule import SendWindow
 from outreach.schemas import single_line
 from outreach.sends.status import IN_THREAD, SendKind, SendStatus
+from outreach.workpool import run_cpu
 
 QUOTED_LINES = 40  # lines of their reply quoted under an answer
+READ_CHARS = 20_000  # of a reply's text, the part that is read (what they wrote is on top)
 REFERENCES_KEPT = 10  # Message-IDs kept in an answer's References
 
 
@@ -65,12 +68,63 @@ def new_draft(reply: Reply, source: DraftSource = DraftSource.TEMPLATE) -> Reply
     )
 
 
-def manual_draft(reply: Reply, subject: str | None, body: str) -> ReplyDraft:
-    if subject is not None:
-        single_line(subject, "subject")
-    draft = new_draft(reply, DraftSource.MANUAL)
-    draft.status, draft.subject, draft.body = DraftStatus.READY, subject, body
+async def named_draft(session: AsyncSession, reply: Reply, draft_id: str) -> ReplyDraft | None:
+    """The draft of this reply with this id (None: no such draft here); RuleBroken unless
+    it is ready or already has its send."""
+    draft = await session.get(ReplyDraft, draft_id)
+    if draft is None or draft.reply_id != reply.id:
+        return None
+    if draft.send_id is None and draft.status != DraftStatus.READY:
+        raise RuleBroken(f"The draft is {draft.status}, not ready to send.", "draft_not_ready")
     return draft
+
+
+async def manual_answer(session: AsyncSession, reply: Reply, body: ReplySendIn) -> ReplyDraft:
+    """The hand-written answer as a draft. The same text sent again for the same reply is
+    the same draft (a retried call never mails twice); a new one is flushed, not committed."""
+    assert body.body is not None
+    if body.subject is not None:
+        single_line(body.subject, "subject")
+    same = (
+        await session.exec(
+            select(ReplyDraft).where(
+                ReplyDraft.reply_id == reply.id,
+                ReplyDraft.source == DraftSource.MANUAL,
+                ReplyDraft.body == body.body,
+                col(ReplyDraft.subject).is_(None)
+                if body.subject is None
+                else ReplyDraft.subject == body.subject,
+            )
+        )
+    ).first()
+    if same is not None:
+        return same
+    draft = new_draft(reply, DraftSource.MANUAL)
+    draft.status, draft.subject, draft.body = DraftStatus.READY, body.subject, body.body
+    session.add(draft)
+    await session.flush()
+    return draft
+
+
+async def attach_send(
+    session: AsyncSession, draft: ReplyDraft, reply: Reply, lead: Lead, campaign: Campaign
+) -> str:
+    """The id of the draft's send, made now (`claimed`, committed), for a draft that had
+    none. Two calls at once make one: `send_id` is set only where it is still empty."""
+    send = claim_send(draft, reply, lead, campaign)
+    session.add(send)
+    taken = await session.exec(
+        update(ReplyDraft)
+        .where(col(ReplyDraft.id) == draft.id, col(ReplyDraft.send_id).is_(None))
+        .values(send_id=send.id, updated_at=utcnow())
+    )
+    if taken.rowcount != 1:
+        await session.rollback()  # the other call's send stands
+    else:
+        await session.commit()
+    await session.refresh(draft)
+    assert draft.send_id is not None
+    return draft.send_id
 
 
 async def drafts_of(session: AsyncSession, reply_id: str) -> list[ReplyDraft]:
@@ -125,7 +179,9 @@ def claim_send(draft: ReplyDraft, reply: Reply, lead: Lead, campaign: Campaign) 
         step_position=None,
         to_email=lead.email,
         from_email=campaign.from_email,
-        subject=mail.one_line(draft.subject or "") or reply_subject(reply.subject),
+        # Always `Re: <their subject>` unless the answer has its own (then `Re: <it>`):
+        # mail clients thread on it.
+        subject=reply_subject(mail.one_line(draft.subject or "") or reply.subject),
         status=SendStatus.CLAIMED,
         created_at=now,
         updated_at=now,
@@ -145,8 +201,9 @@ def answer_references(reply: Reply) -> tuple[str | None, tuple[str, ...]]:
 
 
 def quoted(reply: Reply) -> str:
-    """Their reply under the answer, as mail clients quote it."""
-    text = strip_quoted(reply.body_text or "").strip()
+    """Their reply under the answer, as mail clients quote it (CPU work: callers in async
+    code run it with `run_cpu`)."""
+    text = strip_quoted((reply.body_text or "")[:READ_CHARS]).strip()
     if not text:
         return ""
     lines = text.splitlines()[:QUOTED_LINES]
@@ -223,7 +280,8 @@ async def model_prompt(session: AsyncSession, x: Loaded, now: datetime) -> Draft
         },
         thread=thread,
         reply_subject=x.reply.subject,
-        reply_text=strip_quoted(x.reply.body_text or ""),
+        # Stripping quoted history is CPU work on a tenant's text: off the event loop.
+        reply_text=await run_cpu(strip_quoted, (x.reply.body_text or "")[:READ_CHARS]),
         label=x.reply.label,
         sender_name=campaign.from_name if campaign else None,
         booking_url=campaign.booking_url if campaign else None,

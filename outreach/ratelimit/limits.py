@@ -86,7 +86,7 @@ def check_overrides(raw: Mapping[str, Mapping[str, Sequence[int]]]) -> None:
                 raise ValueError(
                     f"rate limit for plan {plan!r}: unknown action {action!r}; {known}"
                 )
-            if len(counts) != 3 or any(not isinstance(c, int) or c < 0 for c in counts):
+            if len(counts) != 3 or any(type(c) is not int or c < 0 for c in counts):
                 raise ValueError(
                     f"rate limit {plan}.{action}: give [per_minute, per_hour, per_day] as "
                     "three whole numbers >= 0"

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from outreach.models import RateLimitBucket, RateLimitHit
+from outreach.models import RateLimitBucket, RateLimitHit, utcnow
 from outreach.ratelimit.limits import LONGEST, Limits, RateAction, Verdict, decide
 
 
@@ -45,12 +45,14 @@ async def take(
     workspace_id: str,
     action: RateAction,
     limits: Limits,
-    now: datetime,
+    now: datetime | None = None,
 ) -> tuple[Verdict, int | None]:
     """(verdict, id of the hit written when admitted). The caller commits (with the work
     the call does) or rolls back; on a refusal it must roll back (nothing was written but
-    the lock)."""
+    the lock). `now` defaults to the clock read once the lock is held (a call that waited
+    for it counts from when it got it)."""
     await _lock_bucket(session, workspace_id, action)
+    now = now or utcnow()
     recent = list(
         (
             await session.exec(

@@ -3,7 +3,10 @@ send of the lead (time-skipping server, the real worker and a real SMTP server).
 
 from __future__ import annotations
 
-from outreach.models import Reply
+from sqlmodel import select
+
+from outreach.models import Reply, ReplyDraft
+from tests.assist.conftest import FakeModel
 from tests.assist.test_drafts import BASE, classified_reply
 from tests.helpers import sends_of
 from tests.replies.conftest import Flow
@@ -84,3 +87,81 @@ async def test_own_text_and_refusals(flow: Flow) -> None:
             f"{BASE}/replies/{unsub}/send", json={"body": "Sorry!"}, headers=auth(key2)
         )
     assert r.status_code == 422 and r.json()["code"] == "suppressed"
+
+
+async def test_smtp_refusing_to_the_end_is_failed_with_send_failed_then_sent_on_retry(
+    flow: Flow,
+) -> None:
+    ws_id, key, _, lead, reply_id = await classified_reply(flow, "How much is it?")
+    flow.smtp.rcpt_replies[lead.email.lower()] = ["450 4.2.1 Mailbox busy"]
+    answer = {"subject": "Re: price", "body": "49 a month."}
+    try:
+        async with api(flow.settings, flow.client) as http:
+            r = await http.post(f"{BASE}/replies/{reply_id}/send", json=answer, headers=auth(key))
+            assert r.status_code in (200, 202), r.text
+            send_id = r.json()["id"]
+            async with flow.env.time_skipping_unlocked():
+                done = await flow.client.get_workflow_handle(
+                    f"reply-send-{(await draft_of(flow, reply_id)).id}"
+                ).result()
+            assert done["status"] == "failed"  # an untyped handle: JSON
+            failed = [
+                e
+                for e in await events_of(flow.db, ws_id, "send.failed")
+                if e.data["send"]["id"] == send_id
+            ]
+            assert len(failed) == 1 and failed[0].data["reason"] == "smtp_failed"
+            flow.smtp.rcpt_replies.pop(lead.email.lower())
+            before = len(flow.smtp.messages)
+            again = await http.post(
+                f"{BASE}/replies/{reply_id}/send", json=answer, headers=auth(key)
+            )  # the same text: the same draft and send, tried again
+        assert again.status_code == 200, again.text
+        assert (again.json()["id"], again.json()["status"]) == (send_id, "sent")
+        assert len(flow.smtp.messages) == before + 1
+    finally:
+        flow.smtp.rcpt_replies.pop(lead.email.lower(), None)
+
+
+async def test_asking_again_after_a_bounce_answers_the_bounced_send(flow: Flow) -> None:
+    _, key, _, lead, reply_id = await classified_reply(flow, "How much is it?")
+    flow.smtp.rcpt_replies[lead.email.lower()] = ["550 5.1.1 No such user"]
+    try:
+        async with api(flow.settings, flow.client) as http:
+            draft = (await http.post(f"{BASE}/replies/{reply_id}/draft", headers=auth(key))).json()
+            first = await http.post(
+                f"{BASE}/replies/{reply_id}/send", json={"draftId": draft["id"]}, headers=auth(key)
+            )
+            assert first.status_code == 200 and first.json()["status"] == "bounced", first.text
+            again = await http.post(
+                f"{BASE}/replies/{reply_id}/send", json={"draftId": draft["id"]}, headers=auth(key)
+            )
+        assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    finally:
+        flow.smtp.rcpt_replies.pop(lead.email.lower(), None)
+
+
+async def test_the_same_text_twice_is_one_email_and_subjects_keep_re(
+    flow: Flow, model: FakeModel
+) -> None:
+    model.answers = ['{"subject": "Quick call next week?", "body": "Sure, Thursday works."}']
+    _, key, _, lead, reply_id = await classified_reply(flow, "How much is it?")
+    before = len(flow.smtp.messages)
+    answer = {"subject": "Pricing", "body": "49 a month, Sam."}
+    async with api(flow.settings, flow.client) as http:
+        one = await http.post(f"{BASE}/replies/{reply_id}/send", json=answer, headers=auth(key))
+        two = await http.post(f"{BASE}/replies/{reply_id}/send", json=answer, headers=auth(key))
+        assert one.json()["id"] == two.json()["id"]
+        assert one.json()["subject"] == "Re: Pricing"
+        draft = (await http.post(f"{BASE}/replies/{reply_id}/draft", headers=auth(key))).json()
+        assert (draft["source"], draft["subject"]) == ("model", "Re: Hello Sam")
+    assert (
+        len(flow.smtp.to(lead.email))
+        - len([m for m in flow.smtp.messages[:before] if lead.email in m.rcpt])
+        == 1
+    )
+
+
+async def draft_of(flow: Flow, reply_id: str) -> ReplyDraft:
+    async with flow.db.session() as s:
+        return (await s.exec(select(ReplyDraft).where(ReplyDraft.reply_id == reply_id))).one()

@@ -747,6 +747,41 @@ async def reply_answer_sent(r: Run) -> None:
 
 
 @scenario
+async def reply_answer_failed_then_sent(r: Run) -> None:
+    """SMTP defers the answer until the retries run out (failed, `send.failed`); sending
+    the same text again is a new run that sends it."""
+    from tests.replies.helpers import api, auth
+
+    lead, key, reply_id = await _classified_reply(r, "How much does it cost per month?")
+    r.smtp.rcpt_replies[lead.email.lower()] = ["450 4.2.1 Mailbox busy"]
+    answer = {"subject": "Re: price", "body": "49 a month."}
+    async with api(r.st, r.client) as http:
+        first = await http.post(
+            f"/api/v1/outreach/replies/{reply_id}/send", json=answer, headers=auth(key)
+        )
+        assert first.status_code in (200, 202), first.text
+
+        async def failed() -> bool:
+            return (await reload(r.db, Send, first.json()["id"])).status == "failed"
+
+        async with r.env.time_skipping_unlocked():
+            await eventually(failed, within=60)
+        await r.rec.snapshot(f"reply-send-{(await _draft_id(r, reply_id))}")
+        r.smtp.rcpt_replies.pop(lead.email.lower())
+        again = await http.post(
+            f"/api/v1/outreach/replies/{reply_id}/send", json=answer, headers=auth(key)
+        )
+    assert again.status_code == 200 and again.json()["status"] == "sent", again.text
+
+
+async def _draft_id(r: Run, reply_id: str) -> str:
+    from outreach.models import ReplyDraft
+
+    async with r.db.session() as s:
+        return (await s.exec(select(ReplyDraft.id).where(ReplyDraft.reply_id == reply_id))).one()
+
+
+@scenario
 async def touch_regenerated(r: Run) -> None:
     from tests.replies.helpers import api, auth
 

@@ -99,3 +99,17 @@ def test_plan_overrides() -> None:
         check_overrides({"pro": {"replies": [1, 2, 3]}})
     with pytest.raises(ValueError, match="three whole numbers"):
         check_overrides({"pro": {"reply_draft": [1, 2]}})
+
+
+def test_when_two_windows_refuse_the_one_that_frees_last_is_named() -> None:
+    limits = Limits(2, 3, 50)
+    # Three calls in the last hour, the last two in the last minute: both windows refuse.
+    hits = [T0, T0 + timedelta(minutes=50), T0 + timedelta(minutes=50, seconds=30)]
+    v = decide(limits, hits, T0 + timedelta(minutes=50, seconds=40))
+    # The minute frees at 50:60 (20 s), the hour only at 60:00 (9 min 20 s): wait for that.
+    assert (v.allowed, v.window, v.limit, v.retry_after) == (False, Window.HOUR, 3, 560)
+
+
+def test_overrides_refuse_booleans() -> None:
+    with pytest.raises(ValueError, match="three whole numbers"):
+        check_overrides({"pro": {"reply_draft": [True, 2, 3]}})
