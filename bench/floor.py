@@ -63,6 +63,21 @@ class BareSendWorkflow:
         )
 
 
+@workflow.defn(name="BareSleeperWorkflow")
+class BareSleeperWorkflow:
+    """The bare minimum of a lead waiting for its second step: one send, then a timer."""
+
+    @workflow.run
+    async def run(self, args: list[str]) -> None:
+        await workflow.execute_activity(
+            "bare_send",
+            args,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(maximum_attempts=5),
+        )
+        await workflow.sleep(timedelta(days=3))
+
+
 @workflow.defn(name="BarePostWorkflow")
 class BarePostWorkflow:
     @workflow.run
@@ -82,7 +97,7 @@ async def serve(address: str, task_queue: str) -> None:
     worker = Worker(
         client,
         task_queue=task_queue,
-        workflows=[BareSendWorkflow, BarePostWorkflow],
+        workflows=[BareSendWorkflow, BareSleeperWorkflow, BarePostWorkflow],
         activities=[bare_send, bare_post],
     )
     async with worker:
