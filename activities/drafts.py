@@ -32,7 +32,7 @@ from outreach.models import Campaign, ChannelTouch, Lead, Reply, ReplyDraft, Sen
 from outreach.payloads import lead_payload, send_payload
 from outreach.render import lead_variables, render, step_seed
 from outreach.sends.status import SETTLED, SendStatus, TouchStatus
-from outreach.suppression import SuppressionReason, suppress
+from outreach.suppression import SuppressionReason, SuppressionSource, suppress
 from outreach.workpool import run_cpu
 
 log = logging.getLogger("outreach.activities.drafts")
@@ -238,7 +238,14 @@ class ReplySendActivities(Activities):
             try:
                 await deliver_claimed(s, self.settings, send, raw, outgoing.from_email, lead.email)
             except mail.SmtpBounce as exc:
-                await suppress(s, lead.workspace_id, lead.email, SuppressionReason.BOUNCED, lead.id)
+                await suppress(
+                    s,
+                    lead.workspace_id,
+                    lead.email,
+                    SuppressionReason.BOUNCED,
+                    lead.id,
+                    SuppressionSource.BOUNCE,
+                )
                 return await self._record(
                     s, send, lead, draft, SendStatus.BOUNCED, str(exc), code=exc.code
                 )

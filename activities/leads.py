@@ -28,7 +28,8 @@ from outreach.leads.status import (
 from outreach.models import ChannelTouch, Lead, Send, utcnow
 from outreach.payloads import lead_payload, send_payload, touch_payload
 from outreach.sends.status import RETRIABLE, SendStatus, TouchStatus
-from outreach.suppression import SuppressionReason, suppress
+from outreach.suppression import SuppressionReason, SuppressionSource, suppress
+from outreach.suppressions.service import stopped_by_list
 from outreach.temporal import lead_workflow_id
 
 log = logging.getLogger("outreach.activities.leads")
@@ -88,12 +89,27 @@ class LeadActivities(Activities):
                 lead.finished_at = now
             lead.updated_at = now
             s.add(lead)
-            if target == LeadStatus.UNSUBSCRIBED:
+            if target == LeadStatus.UNSUBSCRIBED and not stopped_by_list(change.reason):
+                # (stopped by a list entry: the entry already covers the address)
                 await suppress(
-                    s, lead.workspace_id, lead.email, SuppressionReason.UNSUBSCRIBED, lead.id
+                    s,
+                    lead.workspace_id,
+                    lead.email,
+                    SuppressionReason.UNSUBSCRIBED,
+                    lead.id,
+                    SuppressionSource.REPLY
+                    if change.reason == "reply"
+                    else SuppressionSource.UNSUBSCRIBE_LINK,
                 )
             elif target == LeadStatus.BOUNCED:
-                await suppress(s, lead.workspace_id, lead.email, SuppressionReason.BOUNCED, lead.id)
+                await suppress(
+                    s,
+                    lead.workspace_id,
+                    lead.email,
+                    SuppressionReason.BOUNCED,
+                    lead.id,
+                    SuppressionSource.BOUNCE,
+                )
             if target in _ANNOUNCED and (lead.status == target or target == LeadStatus.REPLIED):
                 key = (
                     f"lead.replied:{change.reply_id}"

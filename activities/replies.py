@@ -45,7 +45,7 @@ from outreach.models import (
 )
 from outreach.payloads import lead_payload, reply_payload, send_payload
 from outreach.sends.status import IN_THREAD, SendStatus
-from outreach.suppression import SuppressionReason, suppress
+from outreach.suppression import SuppressionReason, SuppressionSource, suppress
 from outreach.workpool import run_classify
 
 log = logging.getLogger("outreach.activities.replies")
@@ -189,7 +189,12 @@ class ReplyActivities(Activities):
                 # Suppressed before the workflow hears of it: no step can slip out between.
                 if lead is not None:
                     await suppress(
-                        s, lead.workspace_id, lead.email, SuppressionReason.UNSUBSCRIBED, lead.id
+                        s,
+                        lead.workspace_id,
+                        lead.email,
+                        SuppressionReason.UNSUBSCRIBED,
+                        lead.id,
+                        SuppressionSource.REPLY,
                     )
                 if reply.from_email and (lead is None or reply.from_email != lead.email):
                     await suppress(
@@ -198,6 +203,7 @@ class ReplyActivities(Activities):
                         reply.from_email,
                         SuppressionReason.UNSUBSCRIBED,
                         lead.id if lead else None,
+                        SuppressionSource.REPLY,
                     )
                 await s.commit()
                 done = EffectApplied.SUPPRESSED

@@ -216,12 +216,22 @@ class ChannelTouch(SQLModel, table=True):
 
 
 class Suppression(SQLModel, table=True):
+    """One entry of a workspace's suppression list: an address (`email`) or a whole domain
+    (`domain`, every address after the @); exactly one of the two is set. `reason` is free
+    text, `source` a SuppressionSource (outreach/suppressions/status.py)."""
+
     __tablename__ = "suppression"
-    __table_args__ = (sa.UniqueConstraint("workspace_id", "email", name="uq_suppression"),)
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "email", name="uq_suppression"),
+        sa.UniqueConstraint("workspace_id", "domain", name="uq_suppression_domain"),
+        sa.Index("ix_suppression_ws_created", "workspace_id", "created_at", "id"),
+    )
     id: str = Field(primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
-    email: str = Field(max_length=320)
-    reason: str = Field(max_length=40)  # a SuppressionReason
+    email: str | None = Field(default=None, max_length=320)  # normalised, as Lead.email
+    domain: str | None = Field(default=None, max_length=255)  # lower-cased, IDNA-decoded
+    reason: str = Field(max_length=200)
+    source: str = Field(default="manual", max_length=20)  # a SuppressionSource
     lead_id: str | None = Field(default=None, max_length=40)
     created_at: datetime = created_field()
 

@@ -20,7 +20,7 @@ from outreach.contracts import LeadSignal
 from outreach.leads.runs import signal_lead
 from outreach.models import Lead, Suppression
 from outreach.security import verify_token
-from outreach.suppression import SuppressionReason, suppress
+from outreach.suppression import SuppressionReason, SuppressionSource, suppress
 
 log = logging.getLogger("outreach.api.unsubscribe")
 router = APIRouter(tags=["unsubscribe"], include_in_schema=True)
@@ -119,7 +119,14 @@ async def unsubscribe(
     # workflow engine is unreachable right now; the lead's workflow records the rest.
     # The signal goes into the outbox in the same transaction: if Temporal is unreachable
     # now, the sweeper delivers it later (outreach/outbox.py).
-    await suppress(session, lead.workspace_id, lead.email, SuppressionReason.UNSUBSCRIBED, lead.id)
+    await suppress(
+        session,
+        lead.workspace_id,
+        lead.email,
+        SuppressionReason.UNSUBSCRIBED,
+        lead.id,
+        SuppressionSource.UNSUBSCRIBE_LINK,
+    )
     await outbox.add_lead_signal(session, lead, LeadSignal.UNSUBSCRIBE, "link")
     try:
         await session.commit()

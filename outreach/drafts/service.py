@@ -24,11 +24,12 @@ from outreach.drafts.status import DraftSource, DraftStatus
 from outreach.errors import RuleBroken
 from outreach.ids import new_id
 from outreach.inbound.status import ReplyKind
-from outreach.models import Campaign, Lead, Reply, ReplyDraft, Send, Step, Suppression, utcnow
+from outreach.models import Campaign, Lead, Reply, ReplyDraft, Send, Step, utcnow
 from outreach.render import lead_variables, render, step_seed
 from outreach.schedule import SendWindow
 from outreach.schemas import single_line
 from outreach.sends.status import IN_THREAD, SendKind, SendStatus
+from outreach.suppressions import service as suppressions
 from outreach.workpool import run_cpu
 
 QUOTED_LINES = 40  # lines of their reply quoted under an answer
@@ -150,16 +151,10 @@ async def check_sendable(session: AsyncSession, reply: Reply) -> tuple[Lead, Cam
     campaign = await session.get(Campaign, lead.campaign_id) if lead else None
     if lead is None or campaign is None:
         raise RuleBroken("The reply's lead no longer exists.", "lead_gone")
-    suppressed = (
-        await session.exec(
-            select(Suppression.reason).where(
-                Suppression.workspace_id == lead.workspace_id, Suppression.email == lead.email
-            )
-        )
-    ).first()
-    if suppressed is not None:
+    entry = await suppressions.find(session, lead.workspace_id, lead.email)  # or its domain
+    if entry is not None:
         raise RuleBroken(
-            f"{lead.email} is on the suppression list ({suppressed}): it is never mailed.",
+            f"{lead.email} is on the suppression list ({entry.reason}): it is never mailed.",
             "suppressed",
         )
     return lead, campaign

@@ -28,10 +28,11 @@ from outreach.leads.runs import start_lead_workflow
 from outreach.leads.schemas import LeadCreate, LeadUpdate
 from outreach.leads.status import LeadStatus, is_terminal
 from outreach.mail import SUBJECT_CAP
-from outreach.models import Campaign, Lead, Step, Suppression, utcnow
+from outreach.models import Campaign, Lead, Step, utcnow
 from outreach.payloads import lead_payload
 from outreach.render import CUSTOM_VALUE_CAP, lead_variables, render_longest
 from outreach.schemas import single_line
+from outreach.suppressions import service as suppressions
 
 log = logging.getLogger("outreach.leads")
 
@@ -132,13 +133,7 @@ async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> 
     check_fields(body)
     if campaign.status == CampaignStatus.ARCHIVED:
         raise RuleBroken("The campaign is archived; it takes no new leads.", "campaign_archived")
-    suppressed = (
-        await session.exec(
-            select(Suppression).where(
-                Suppression.workspace_id == campaign.workspace_id, Suppression.email == email
-            )
-        )
-    ).first()
+    suppressed = await suppressions.find(session, campaign.workspace_id, email)  # or its domain
     now = utcnow()
     lead = Lead(
         id=new_id("lead"),
@@ -153,7 +148,7 @@ async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> 
         timezone=body.timezone,
         custom_fields=dict(body.custom_fields),
         status=LeadStatus.UNSUBSCRIBED if suppressed else LeadStatus.QUEUED,
-        status_reason=f"suppressed ({suppressed.reason})" if suppressed else None,
+        status_reason=suppressions.lead_status_reason(suppressed.reason) if suppressed else None,
         finished_at=now if suppressed else None,
         created_at=now,
         updated_at=now,

@@ -1,0 +1,1 @@
+"""The workspace's suppression list: addresses and domains that are never mailed."""
