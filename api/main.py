@@ -25,6 +25,7 @@ from api.routes import (
     replies,
     reply_actions,
     sends,
+    suppressions,
     unsubscribe,
     webhooks,
 )
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         webhooks,
         inbound,
         mailboxes,
+        suppressions,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(unsubscribe.router)

@@ -11,12 +11,15 @@ class Scope(StrEnum):
     REPLIES_READ = "replies:read"
     SENDS_READ = "sends:read"
     SENDS_TRIGGER = "sends:trigger"
-    # additive (v1 grows by addition): webhook endpoints, inbound mail, mailboxes
+    # additive (v1 grows by addition): webhook endpoints, inbound mail, mailboxes, the
+    # suppression list
     REPLIES_WRITE = "replies:write"
     WEBHOOKS_READ = "webhooks:read"
     WEBHOOKS_WRITE = "webhooks:write"
     MAILBOXES_READ = "mailboxes:read"
     MAILBOXES_WRITE = "mailboxes:write"
+    SUPPRESSIONS_READ = "suppressions:read"
+    SUPPRESSIONS_WRITE = "suppressions:write"
 
 
 ALL_SCOPES = tuple(s.value for s in Scope)

@@ -25,6 +25,7 @@ from outreach.models import (
     Mailbox,
     Reply,
     Send,
+    Suppression,
     WebhookDelivery,
     WebhookEndpoint,
     Workspace,
@@ -130,6 +131,7 @@ class Resources:
     event: Event
     delivery: WebhookDelivery
     mailbox: Mailbox
+    suppression: Suppression
 
     def ids(self) -> list[str]:
         return [getattr(self, name).id for name in self.__dataclass_fields__]
@@ -194,7 +196,13 @@ async def make_resources(db: Database, workspace_id: str) -> Resources:
             username="inbox@example.com",
             password="mailbox-password",
         )
-        s.add_all([send, endpoint, event, mailbox, touch])
+        suppression = Suppression(
+            id=new_id("sup"),
+            workspace_id=workspace_id,
+            domain=f"{new_id('sup')[4:14]}.example.com",
+            reason="matrix",
+        )
+        s.add_all([send, endpoint, event, mailbox, touch, suppression])
         await s.flush()
         s.add(reply)
         delivery = WebhookDelivery(
@@ -210,4 +218,6 @@ async def make_resources(db: Database, workspace_id: str) -> Resources:
         )
         s.add(delivery)
         await s.commit()
-    return Resources(campaign, lead, send, reply, touch, endpoint, event, delivery, mailbox)
+    return Resources(
+        campaign, lead, send, reply, touch, endpoint, event, delivery, mailbox, suppression
+    )

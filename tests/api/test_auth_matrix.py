@@ -104,6 +104,7 @@ def has_scope(op: Op) -> bool:
 
 # Which row a path parameter names: its name, or else the path segment before it.
 _KINDS = (
+    ("suppression", "suppression"),
     ("campaign", "campaign"),
     ("lead", "lead"),
     ("touch", "touch"),
@@ -169,6 +170,8 @@ def sample(op: Op, res: Resources) -> Sample:
         ("POST", lead_path + "/send-next"): Sample(None, (422,), "lead_finished"),
         ("POST", "/channel-touches/{touch_id}/sent"): Sample(None, (200,)),
         ("POST", "/webhooks/{webhook_id}/test"): Sample(None, (200,), worker=True),
+        ("POST", "/suppressions"): Sample({"emails": [_new_email()]}, (200,)),
+        ("DELETE", "/suppressions/{suppression_id}"): Sample(None, (204,)),
     }
     if key in table:
         return table[key]
