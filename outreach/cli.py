@@ -76,6 +76,16 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--name", default=None)
     rk = asub.add_parser("revoke-key")
     rk.add_argument("key_id")
+
+    sup = sub.add_parser("suppressions", help="the suppression list (through the API)")
+    ssub = sup.add_subparsers(dest="suppressions_command", required=True)
+    si = ssub.add_parser(
+        "import",
+        help="add addresses and domains from a file: one per line (an address, @domain or "
+        "domain) or a CSV with an email column; uses OUTREACH_API_URL and OUTREACH_API_KEY",
+    )
+    si.add_argument("file")
+    si.add_argument("--reason", default=None, help="free text stored with every entry")
     return p
 
 
@@ -110,6 +120,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         from outreach.devserver import run_dev
 
         return run_dev(args)
+    if args.command == "suppressions":
+        from pathlib import Path
+
+        from outreach.suppressions.importer import ImportError_, run_import
+
+        try:
+            _print(run_import(Path(args.file), reason=args.reason).as_json())
+        except ImportError_ as exc:
+            return _fail(str(exc))
+        return 0
     settings = get_settings()
     if args.command == "migrate":
         from outreach.migrate import upgrade
