@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install dev test lint format eval bench-leads bench-webhooks record-histories clean
+.PHONY: install dev test lint format eval bench-leads bench-webhooks bench-sleepers record-histories clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench-leads: install
 
 bench-webhooks: install
 	$(PY) bench/webhooks.py
+
+bench-sleepers: install
+	$(PY) bench/sleepers.py
 
 # Record workflow histories for the replay tests: make record-histories RELEASE=v0.2.0 [ONLY=a,b]
 record-histories: install
