@@ -455,3 +455,18 @@ class OutboxItem(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=200)
     claimed_until: datetime | None = ts_field()
     created_at: datetime = created_field()
+
+
+# -- idempotency (POST /leads/bulk) --------------------------------------------------------
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The answer of a call made with an `Idempotency-Key`: the same key and body answer it
+    again for 24 hours; the same key with another body (`request_hash`) is refused."""
+
+    __tablename__ = "idempotency_record"
+    workspace_id: str = Field(primary_key=True, max_length=40)
+    key: str = Field(primary_key=True, max_length=200)
+    request_hash: str = Field(max_length=64)  # SHA-256 hex of the canonical body
+    response: dict[str, Any] = json_field(dict)
+    created_at: datetime = created_field()

@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 from sqlmodel import col, select
 from temporalio.client import (
     WorkflowUpdateFailedError,
@@ -33,9 +33,9 @@ from outreach.contracts import (
 )
 from outreach.emails import normalise_email
 from outreach.inbound.schemas import ReplyOut
-from outreach.leads import service
+from outreach.leads import bulk, service
 from outreach.leads.runs import lead_handle
-from outreach.leads.schemas import LeadCreate, LeadDetailOut, LeadOut, Position
+from outreach.leads.schemas import BulkCreate, BulkOut, LeadCreate, LeadDetailOut, LeadOut, Position
 from outreach.leads.schemas import LeadUpdate as LeadEdit
 from outreach.leads.status import LeadStatus, is_terminal
 from outreach.models import Campaign, ChannelTouch, Lead, Reply, Send
@@ -119,6 +119,51 @@ async def create_lead(
             "The lead was saved but its sequence could not start; retry the same request.",
         ) from exc
     return LeadOut.from_row(lead)
+
+
+@router.post(
+    "/leads/bulk",
+    response_model=BulkOut,
+    **scoped("leads:write", 404, 422, summary="Create up to 1,000 leads in a campaign"),
+)
+async def create_leads_in_bulk(
+    body: BulkCreate,
+    session: SessionDep,
+    state: StateDep,
+    principal: Annotated[Principal, require(Scope.LEADS_WRITE)],
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)
+    ] = None,
+) -> dict:
+    """Each row takes the fields of `POST /leads` (without `campaignId`, given once) and is
+    judged on its own: `created`, `existing` (the campaign has the address: its `leadId`),
+    `suppressed` (the address or its domain is on the suppression list: not enrolled),
+    `duplicateInPayload` (the same address, lower-cased, as an earlier row) or `invalid`
+    (with the `reason`). New leads are written in one transaction, then their sequences
+    start (a few at a time; one that cannot start now is started by the outbox sweeper, so
+    the answer is 200 even while the workflow engine is away). With an `Idempotency-Key`,
+    the same key and body answer the same result for 24 hours; another body with the same
+    key is 422 `idempotency_key_reused`."""
+    campaign = await get_owned(session, Campaign, body.campaign_id, principal)
+    key = None
+    if idempotency_key is not None:
+        key = (idempotency_key, bulk.request_hash(campaign.id, body.leads))
+        stored = await bulk.replay(session, principal.workspace_id, *key)
+        if stored is not None:
+            return stored
+    result = await bulk.enrol_many_retrying(session, campaign, body.leads, key)
+    if result.new:
+        try:
+            client = await state.temporal()
+        except APIError as exc:
+            log.warning(
+                "%d leads saved; their workflows start from the outbox: %s",
+                len(result.new),
+                exc.message,
+            )
+        else:
+            await bulk.start_all(client, state.settings, state.db, result.new)
+    return result.body
 
 
 @router.get(

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 
 from outreach.contracts import Progress
 from outreach.inbound.schemas import ReplyOut
-from outreach.leads.status import LeadStatus
+from outreach.leads.status import BulkRowStatus, LeadStatus
 from outreach.models import Lead
 from outreach.schemas import In, Out, Timestamp
 from outreach.sends.schemas import SendOut
@@ -17,8 +17,9 @@ from outreach.sends.schemas import SendOut
 CustomValue = str | int | float | bool | None
 
 
-class LeadCreate(In):
-    campaign_id: str = Field(max_length=60)
+class LeadFields(In):
+    """A lead's own fields (one row of `POST /leads/bulk`)."""
+
     email: str = Field(max_length=320)
     first_name: str | None = Field(None, max_length=200)
     last_name: str | None = Field(None, max_length=200)
@@ -27,6 +28,19 @@ class LeadCreate(In):
     linkedin_url: str | None = Field(None, max_length=500)
     timezone: str | None = Field(None, max_length=64)
     custom_fields: dict[str, CustomValue] = Field(default_factory=dict, max_length=50)
+
+
+class LeadCreate(LeadFields):
+    campaign_id: str = Field(max_length=60)
+
+
+class BulkCreate(In):
+    campaign_id: str = Field(max_length=60)
+    leads: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=1_000,
+        description="Up to 1,000 rows, each with the fields of `POST /leads` but campaignId",
+    )
 
 
 class LeadUpdate(In):
@@ -105,3 +119,23 @@ class LeadDetailOut(LeadOut):
     position: Position
     sends: list[SendOut]
     replies: list[ReplyOut]
+
+
+class BulkCounts(Out):
+    created: int
+    existing: int
+    suppressed: int
+    invalid: int
+    duplicate_in_payload: int
+
+
+class BulkRow(Out):
+    index: int
+    status: BulkRowStatus
+    lead_id: str | None = None
+    reason: str | None = None
+
+
+class BulkOut(Out):
+    counts: BulkCounts
+    results: list[BulkRow]

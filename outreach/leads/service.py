@@ -25,7 +25,7 @@ from outreach.events import event_ids_for, record_event
 from outreach.ids import new_id
 from outreach.leads.plans import plan_from
 from outreach.leads.runs import start_lead_workflow
-from outreach.leads.schemas import LeadCreate, LeadUpdate
+from outreach.leads.schemas import LeadCreate, LeadFields, LeadUpdate
 from outreach.leads.status import LeadStatus, is_terminal
 from outreach.mail import SUBJECT_CAP
 from outreach.models import Campaign, Lead, Step, utcnow
@@ -75,7 +75,7 @@ HEADER_BOUND = {
 CUSTOM_KEY_CAP = 100
 
 
-def check_fields(body: LeadCreate | LeadUpdate) -> None:
+def check_fields(body: LeadFields | LeadUpdate) -> None:
     """Header-bound fields on one line; custom values within their cap (a template may
     repeat a value many times: its size is what bounds a rendered message)."""
     given = body.model_fields_set

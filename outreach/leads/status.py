@@ -96,3 +96,13 @@ RESUME = "resumed"
 SEND_FAILED = "send_failed"
 RENDER_FAILED = "render_failed"
 PAUSED_BY_FAILURE = frozenset({SEND_FAILED, RENDER_FAILED})
+
+
+class BulkRowStatus(StrEnum):
+    """What `POST /leads/bulk` did with one row."""
+
+    CREATED = "created"
+    EXISTING = "existing"
+    SUPPRESSED = "suppressed"
+    INVALID = "invalid"
+    DUPLICATE_IN_PAYLOAD = "duplicate_in_payload"
