@@ -126,8 +126,9 @@ async def suppress(
     source: SuppressionSource | None = None,
 ) -> None:
     """Add the address (joins the caller's transaction). An unsubscribe is the strongest
-    reason: it replaces a bounce's entry (reason and source); a workspace's own entry
-    (manual, import) keeps what it says, and nothing replaces an unsubscribe."""
+    reason: it replaces an earlier entry's reason and source (a bounce's, or the
+    workspace's own: the person's own opt-out must outlive a DELETE of that entry);
+    nothing replaces it."""
     source = source or SOURCE_OF_REASON.get(reason, SuppressionSource.MANUAL)
     existing = (
         await session.exec(
@@ -151,11 +152,7 @@ async def suppress(
                 )
         except IntegrityError:  # written by a concurrent request first
             pass
-    elif (
-        reason == SuppressionReason.UNSUBSCRIBED
-        and existing.reason != reason
-        and existing.source == SuppressionSource.BOUNCE
-    ):
+    elif reason == SuppressionReason.UNSUBSCRIBED and existing.reason != reason:
         existing.reason, existing.source = reason, source
         session.add(existing)
 

@@ -128,3 +128,25 @@ async def test_delete_and_isolation(tenant: Tenant, db: Database) -> None:
     # The same value can be added again once removed.
     again = await tenant.suppress(domains=["acme.com"])
     assert again.json()["counts"]["added"] == 1
+
+
+async def test_an_opt_out_replaces_an_earlier_entry(tenant: Tenant, db: Database) -> None:
+    """The person's own unsubscribe outlives the workspace deleting its entry."""
+    await tenant.suppress(emails=["ann@acme.com", "bob@acme.com"], reason="cold list")
+    async with db.session() as s:
+        for email, source in (
+            ("ann@acme.com", SuppressionSource.UNSUBSCRIBE_LINK),
+            ("bob@acme.com", SuppressionSource.BOUNCE),
+        ):
+            reason = "unsubscribed" if source != SuppressionSource.BOUNCE else "bounced"
+            await service.suppress(s, tenant.ws.id, email, reason, None, source)
+        await s.commit()
+    listed = {x["email"]: x for x in (await tenant.list()).json()["data"]}
+    assert (listed["ann@acme.com"]["reason"], listed["ann@acme.com"]["source"]) == (
+        "unsubscribed",
+        "unsubscribe_link",
+    )
+    assert (listed["bob@acme.com"]["reason"], listed["bob@acme.com"]["source"]) == (
+        "cold list",
+        "manual",
+    )
