@@ -115,7 +115,7 @@ async def add_suppressions(
     for attempt in (1, 2):
         try:
             added = await service.add(session, workspace_id, body)
-            total, first = await service.stop_covered(
+            stopping = await service.stop_covered(
                 session, workspace_id, added, added.reason, INLINE_SIGNALS
             )
             await session.commit()
@@ -124,9 +124,18 @@ async def add_suppressions(
             await session.rollback()
             if attempt == 2:
                 raise
-    if total:
-        log.info("suppression list: stopping %s running lead(s) of %s", total, workspace_id)
-    await _deliver(session, state, first)
+    if stopping.capped:
+        log.warning(
+            "suppression list: %s running leads of %s signalled (the cap); the others end "
+            "at their next send",
+            stopping.signalled,
+            workspace_id,
+        )
+    elif stopping.signalled:
+        log.info(
+            "suppression list: stopping %s running lead(s) of %s", stopping.signalled, workspace_id
+        )
+    await _deliver(session, state, stopping.first)
     return added.answer
 
 

@@ -42,6 +42,10 @@ from outreach.suppressions.status import (
 )
 
 STOP_BATCH = 500  # running leads read (and outbox rows written) per round trip
+# At most this many leads get their unsubscribe signal from one request (about 1 ms each:
+# add_lead_signal looks up a pending row per lead). Leads past it are still never mailed:
+# their next send finds the entry and ends them `unsubscribed` (one `lead.unsubscribed`).
+MAX_STOPPED = 5000
 # The signal argument of a lead stopped by the list: its status reason and the reason of
 # its `lead.unsubscribed` event. The lead's transition sees the prefix and adds no entry
 # of its own (the list already covers the address; deleting a domain entry must not leave
@@ -299,13 +303,20 @@ def _chunks(values: Sequence[str], size: int = STOP_BATCH) -> Iterable[Sequence[
         yield values[start : start + size]
 
 
+@dataclass
+class Stopping:
+    signalled: int  # outbox rows written (a lead covered twice counts twice)
+    capped: bool  # MAX_STOPPED reached: the rest end at their next send
+    first: list[tuple[Lead, str]]  # (lead, signal argument) to deliver after commit
+
+
 async def stop_covered(
     session: AsyncSession, workspace_id: str, added: Added, reason: str, keep: int
-) -> tuple[int, list[tuple[Lead, str]]]:
+) -> Stopping:
     """Write an unsubscribe signal into the outbox (same transaction, not committed) for
-    every open lead of the workspace that the new entries cover, in every campaign. Reads
-    and writes `STOP_BATCH` leads at a time; returns how many and the first `keep` of them
-    (lead, signal argument) for the caller to deliver at once after commit."""
+    the open leads of the workspace that the new entries cover, in every campaign: at most
+    `MAX_STOPPED`, read and written `STOP_BATCH` at a time (never more in memory). The
+    first `keep` of them are returned for the caller to deliver at once after commit."""
     total, seen = 0, set[str]()
     first: list[tuple[Lead, str]] = []
     conditions: list[tuple[Any, Any]] = [
@@ -313,7 +324,9 @@ async def stop_covered(
     ] + [(email_domain(col(Lead.email)).in_(chunk), chunk) for chunk in _chunks(added.domains)]
     for where, domains in conditions:
         async for batch in _running(session, workspace_id, where):
-            for lead in batch:
+            if total >= MAX_STOPPED:
+                return Stopping(total, True, first)
+            for lead in batch[: MAX_STOPPED - total]:
                 entry = domain_of(lead.email) if domains is not None else lead.email
                 arg = stop_reason(entry, reason)
                 await outbox.add_lead_signal(session, lead, LeadSignal.UNSUBSCRIBE, arg)
@@ -328,4 +341,4 @@ async def stop_covered(
             for obj in list(session.identity_map.values()):
                 if isinstance(obj, Lead | OutboxItem):
                     session.expunge(obj)
-    return total, first
+    return Stopping(total, False, first)

@@ -3,10 +3,14 @@ pagination, the 1,000-entry bound, and workspace isolation."""
 
 from __future__ import annotations
 
+import pytest
+from sqlmodel import col, delete, select
+
 from outreach.db import Database
+from outreach.models import OutboxItem
 from outreach.suppressions import service
 from outreach.suppressions.status import SuppressionSource
-from tests.helpers import make_key, make_workspace
+from tests.helpers import make_campaign, make_key, make_lead, make_workspace
 from tests.suppressions.conftest import API, Tenant
 
 
@@ -150,3 +154,35 @@ async def test_an_opt_out_replaces_an_earlier_entry(tenant: Tenant, db: Database
         "cold list",
         "manual",
     )
+
+
+async def test_the_work_of_a_domain_entry_is_bounded(
+    tenant: Tenant, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Open leads are read in batches (keyset), at most MAX_STOPPED get a signal per
+    request; finished leads and other domains are left alone. (No workflows here: nothing
+    is delivered inline, the rows are what the outbox would deliver.)"""
+    from api.routes import suppressions as route
+
+    monkeypatch.setattr(service, "STOP_BATCH", 2)
+    monkeypatch.setattr(service, "MAX_STOPPED", 5)
+    monkeypatch.setattr(route, "INLINE_SIGNALS", 0)
+    camp = await make_campaign(db, tenant.ws.id)
+    covered = [
+        await make_lead(db, camp, f"p{i}@big.io", status="active" if i % 4 else "paused")
+        for i in range(7)
+    ]
+    await make_lead(db, camp, "done@big.io", status="completed")
+    await make_lead(db, camp, "p1@other.io", status="active")
+    r = await tenant.suppress(domains=["big.io"])
+    assert r.status_code == 200 and r.json()["counts"]["added"] == 1
+    async with db.session() as s:
+        rows = (
+            await s.exec(select(OutboxItem).where(OutboxItem.workspace_id == tenant.ws.id))
+        ).all()
+        assert len(rows) == 5
+        assert {x.lead_id for x in rows} <= {lead.id for lead in covered}
+        assert {x.signal for x in rows} == {"unsubscribe"}
+        assert {x.arg for x in rows} == {"suppression list: big.io (manual)"}
+        await s.exec(delete(OutboxItem).where(col(OutboxItem.workspace_id) == tenant.ws.id))
+        await s.commit()
