@@ -86,6 +86,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     si.add_argument("file")
     si.add_argument("--reason", default=None, help="free text stored with every entry")
+
+    leads = sub.add_parser("leads", help="leads as CSV (through the API)")
+    lsub = leads.add_subparsers(dest="leads_command", required=True)
+    li = lsub.add_parser(
+        "import",
+        help="enrol a CSV's rows in a campaign through POST /leads/bulk; uses "
+        "OUTREACH_API_URL and OUTREACH_API_KEY",
+    )
+    li.add_argument("file")
+    li.add_argument("--campaign", required=True, help="camp_...")
+    li.add_argument("--map", default=None, help='"Email Address=email,First=firstName,Notes=-"')
+    li.add_argument("--delimiter", default=None, help="one character or tab (default: sniffed)")
+    li.add_argument("--batch", type=int, default=1000, help="rows per call, 1..1000")
+    li.add_argument("--errors", default=None, help="the refused rows (default FILE.refused.csv)")
+    le = lsub.add_parser("export", help="write a campaign's leads as CSV (stdout without FILE)")
+    le.add_argument("file", nargs="?", default=None)
+    le.add_argument("--campaign", required=True, help="camp_...")
+    le.add_argument("--status", default=None, help="only leads with this status")
     return p
 
 
@@ -130,6 +148,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         except ImportError_ as exc:
             return _fail(str(exc))
         return 0
+    if args.command == "leads":
+        return _leads(args)
     settings = get_settings()
     if args.command == "migrate":
         from outreach.migrate import upgrade
@@ -184,6 +204,35 @@ def _dispatch(args: argparse.Namespace) -> int:
             _print(admin.revoke_key(settings, args.key_id))
         return 0
     return _fail(f"unknown command {args.command}")
+
+
+def _leads(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from outreach.leads import csvio
+
+    try:
+        if args.leads_command == "import":
+            summary = csvio.run_import(
+                Path(args.file),
+                campaign_id=args.campaign,
+                mapping=args.map,
+                delimiter=args.delimiter,
+                batch_size=args.batch,
+                errors=Path(args.errors) if args.errors else None,
+            )
+            _print(summary.as_json())
+        else:
+            done = csvio.export_to(args.file, campaign_id=args.campaign, status=args.status)
+            if args.file in (None, "-"):  # stdout holds the CSV
+                sys.stderr.write(f"outreach: exported {done['leads']} leads\n")
+            else:
+                _print(done)
+    except csvio.CsvError as exc:
+        if exc.summary is not None:
+            _print(exc.summary)
+        return _fail(str(exc))
+    return 0
 
 
 def _redact(url: str) -> str:
