@@ -162,7 +162,7 @@ async def catch_up_outbox(client: Client, settings: Settings, db: Database) -> N
 
     try:
         if await outbox.ensure_schedule(client, settings):
-            log.info("created the schedule %s", outbox.SCHEDULE_ID)
+            log.info("created the schedule %s", outbox.schedule_id(settings))
         await outbox.sweep(db, settings, client)
     except Exception:
         log.exception("outbox catch-up failed; the schedule retries")

@@ -35,22 +35,28 @@ class AppState:
         self.settings = settings
         self.db = Database(settings)
         self._client = client
-        self._client_lock = asyncio.Lock()
+        self._connecting: asyncio.Task[Client] | None = None
 
     async def temporal(self) -> Client:
-        if self._client is None:
-            async with self._client_lock:
-                if self._client is None:
-                    try:
-                        self._client = await asyncio.wait_for(
-                            temporal.connect(self.settings), timeout=5
-                        )
-                    except Exception as exc:
-                        raise APIError(
-                            503,
-                            "temporal_unavailable",
-                            "The workflow engine is unavailable; retry shortly.",
-                        ) from exc
+        """The Temporal client, connected on first use. Callers arriving while a connect
+        is under way share it (one attempt of at most 5 s, not one each in turn)."""
+        if self._client is not None:
+            return self._client
+        if self._connecting is None:
+            self._connecting = asyncio.ensure_future(
+                asyncio.wait_for(temporal.connect(self.settings), timeout=5)
+            )
+        attempt = self._connecting
+        try:
+            self._client = await asyncio.shield(attempt)
+        except Exception as exc:
+            if self._connecting is attempt:
+                self._connecting = None  # the next caller tries again
+            raise APIError(
+                503,
+                "temporal_unavailable",
+                "The workflow engine is unavailable; retry shortly.",
+            ) from exc
         return self._client
 
     @cached_property

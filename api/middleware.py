@@ -93,7 +93,11 @@ class RequestContextMiddleware:
                 return
             await self.app(scope, receive, send_wrapper)
         except Exception:
-            log.exception("unhandled error request_id=%s path=%s", request_id, scope.get("path"))
+            log.exception(
+                "unhandled error request_id=%s path=%s",
+                request_id,
+                _loggable_path(scope.get("path", "")),
+            )
             if not status_holder["started"]:
                 status_holder["status"] = 500
                 start, body = _envelope(

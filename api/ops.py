@@ -54,7 +54,10 @@ def migration_heads() -> tuple[str, ...]:
 
 async def _check_database(state: AppState) -> tuple[dict[str, Any], dict[str, Any]]:
     """The database, and the migration revision it is at."""
-    head = list(migration_heads())
+    try:
+        head = list(migration_heads())
+    except Exception:  # noqa: BLE001 - a broken install: not ready, said as such
+        return _down("migrations_unreadable"), {"ok": False, "current": None, "head": None}
     started = time.perf_counter()
     try:
         async with asyncio.timeout(DB_TIMEOUT), state.db.engine.connect() as conn:

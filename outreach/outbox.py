@@ -55,11 +55,12 @@ from outreach.models import Lead, OutboxItem, utcnow
 log = logging.getLogger("outreach.outbox")
 
 OUTBOX_SWEEP_WORKFLOW = "OutboxSweepWorkflow"
-SCHEDULE_ID = "outbox-sweeper"
+SCHEDULE_ID = "outbox-sweeper"  # + "-<task queue>": one per installation in a namespace
 SWEEP_WORKFLOW_ID = "outbox-sweep"
 SWEEP_EVERY = timedelta(minutes=1)
 MIN_AGE = timedelta(seconds=60)
 CLAIM_FOR = timedelta(minutes=2)
+MAX_BACKOFF = timedelta(hours=1)
 BATCH = 500
 CONCURRENCY = 8  # starts and signals in flight at once (the dev server chokes on 1,000)
 RPC_TIMEOUT = timedelta(seconds=10)
@@ -162,21 +163,30 @@ async def _deliver(db: Database, settings: Settings, client: Client, item: Outbo
             await s.commit()
             return "dropped"
         if item.kind == OutboxKind.LEAD_START:
-            await service.start(client, settings, s, lead)  # deletes the row
+            await service.start(client, settings, s, lead, db=db)  # deletes the row
         else:
             assert item.signal is not None
+            await s.commit()  # no transaction held across the RPC
             await signal_lead(client, settings, lead, item.signal, item.arg)
             await s.exec(delete(OutboxItem).where(col(OutboxItem.id) == item.id))
             await s.commit()
     return "delivered"
 
 
-async def _record_failure(db: Database, item_id: str, exc: BaseException) -> None:
+async def _record_failure(
+    db: Database, item: OutboxItem, exc: BaseException, backoff: bool = True
+) -> None:
+    """Keep the row for a later sweep. A row that failed on its own (not because Temporal
+    is away) backs off: 4, 8, 16... minutes after each failed attempt, at most an hour, so
+    a row that always fails does not take every round's slots."""
+    wait = min(timedelta(minutes=2 ** max(2, item.attempts + 1)), MAX_BACKOFF)
+    if not backoff:
+        wait = CLAIM_FOR
     async with db.session() as s:
         await s.exec(
             update(OutboxItem)
-            .where(col(OutboxItem.id) == item_id)
-            .values(last_error=type(exc).__name__[:200])
+            .where(col(OutboxItem.id) == item.id)
+            .values(last_error=type(exc).__name__[:200], claimed_until=utcnow() + wait)
         )
         await s.commit()
 
@@ -218,7 +228,8 @@ async def sweep(
                 outcome = await _deliver(db, settings, client, item)
             except Exception as exc:  # noqa: BLE001 - recorded; the claim expires, a later sweep retries
                 result.failed += 1
-                if isinstance(exc, RPCError) and exc.status in _UNREACHABLE:
+                unreachable = isinstance(exc, RPCError) and exc.status in _UNREACHABLE
+                if unreachable:
                     away.set()
                 log.warning(
                     "outbox %s (%s %s) not delivered: %s",
@@ -227,7 +238,7 @@ async def sweep(
                     item.lead_id,
                     type(exc).__name__,
                 )
-                await _record_failure(db, item.id, exc)
+                await _record_failure(db, item, exc, backoff=not unreachable)
                 return
             if outcome == "dropped":
                 result.dropped += 1
@@ -246,11 +257,17 @@ async def sweep(
     return result
 
 
+def schedule_id(settings: Settings) -> str:
+    """The sweeper schedule of this installation (its task queue): two installations in
+    one namespace each keep their own."""
+    return f"{SCHEDULE_ID}-{settings.task_queue}"
+
+
 def sweeper_schedule(settings: Settings) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
             OUTBOX_SWEEP_WORKFLOW,
-            id=SWEEP_WORKFLOW_ID,
+            id=f"{SWEEP_WORKFLOW_ID}-{settings.task_queue}",
             task_queue=settings.task_queue,
             execution_timeout=timedelta(minutes=15),
             retry_policy=RetryPolicy(maximum_attempts=1),  # the next tick is the retry
@@ -262,15 +279,14 @@ def sweeper_schedule(settings: Settings) -> Schedule:
 
 
 async def ensure_schedule(client: Client, settings: Settings) -> bool:
-    """Create the sweeper's schedule unless it exists (True if created); one that starts
-    its workflow on another task queue (OUTREACH_TASK_QUEUE changed) is pointed at ours.
-    Idempotent."""
+    """Create this installation's sweeper schedule unless it exists (True if created); one
+    that differs from what this release wants is brought in line. Idempotent."""
     try:
         await client.create_schedule(
-            SCHEDULE_ID, sweeper_schedule(settings), rpc_timeout=RPC_TIMEOUT
+            schedule_id(settings), sweeper_schedule(settings), rpc_timeout=RPC_TIMEOUT
         )
     except ScheduleAlreadyRunningError:
-        handle = client.get_schedule_handle(SCHEDULE_ID)
+        handle = client.get_schedule_handle(schedule_id(settings))
         action = (await handle.describe(rpc_timeout=RPC_TIMEOUT)).schedule.action
         if (
             not isinstance(action, ScheduleActionStartWorkflow)

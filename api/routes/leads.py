@@ -103,13 +103,21 @@ async def create_lead(
         if not is_terminal(lead.status):
             # A retried POST after a failed start starts the sequence; else a no-op.
             try:
-                await service.start(await state.temporal(), state.settings, session, lead)
+                await service.start(
+                    await state.temporal(), state.settings, session, lead, db=state.db
+                )
             except (RPCError, APIError) as exc:
                 log.warning("could not confirm the workflow of lead %s: %s", lead.id, exc)
         return LeadOut.from_row(lead)
     try:
         await service.start(
-            await state.temporal(), state.settings, session, lead, enrolled.event_ids, enrolled.plan
+            await state.temporal(),
+            state.settings,
+            session,
+            lead,
+            enrolled.event_ids,
+            enrolled.plan,
+            db=state.db,
         )
     except RPCError as exc:
         log.warning("lead %s saved but its workflow did not start: %s", lead.id, exc)

@@ -37,7 +37,7 @@ from outreach.config import Settings
 from outreach.contracts import Plan
 from outreach.db import Database
 from outreach.errors import RuleBroken
-from outreach.events import record_event
+from outreach.events import publish_events, record_event
 from outreach.ids import new_id
 from outreach.leads.plans import plan_from
 from outreach.leads.runs import start_lead_workflow
@@ -269,7 +269,9 @@ async def start_all(
     async def one(lead: Lead, event_id: str, plan: Plan) -> bool:
         async with gate:
             try:
-                await start_lead_workflow(client, settings, lead, plan, [event_id])
+                if not await start_lead_workflow(client, settings, lead, plan, [event_id]):
+                    # A signal got there first (a short run): publish `lead.created` here.
+                    await publish_events(db, client, settings.webhook_task_queue, [event_id])
             except Exception as exc:  # noqa: BLE001 - the outbox keeps it; the sweeper starts it
                 log.warning("lead %s saved; its workflow starts from the outbox: %s", lead.id, exc)
                 return False

@@ -19,9 +19,10 @@ from outreach.campaigns.service import load_steps
 from outreach.campaigns.status import CampaignStatus
 from outreach.config import Settings
 from outreach.contracts import Plan
+from outreach.db import Database
 from outreach.emails import normalise_email
 from outreach.errors import RuleBroken
-from outreach.events import event_ids_for, record_event
+from outreach.events import event_ids_for, publish_events, record_event
 from outreach.ids import new_id
 from outreach.leads.plans import plan_from
 from outreach.leads.runs import start_lead_workflow
@@ -186,16 +187,23 @@ async def start(
     lead: Lead,
     event_ids: list[str] | None = None,
     plan: Plan | None = None,
+    db: Database | None = None,
 ) -> bool:
     """Start the lead's workflow unless it runs (or ran) already; True if started now.
-    A lead whose first start failed gets its `lead.created` published by this start."""
+    A lead whose first start failed gets its `lead.created` published by this start. When
+    a workflow exists already (a late signal started a short run for the lead before its
+    own start got through), its `lead.created` is published here (with `db`): idempotent,
+    nothing goes out twice."""
     if plan is None:
         campaign = await session.get(Campaign, lead.campaign_id)
         assert campaign is not None
         plan = plan_from(campaign, await load_steps(session, campaign.id), lead)
     if event_ids is None:
         event_ids = await event_ids_for(session, [f"lead.created:{lead.id}"])
+    await session.commit()  # no transaction (nor pool connection) held across the RPC
     started = await start_lead_workflow(client, settings, lead, plan, event_ids)
+    if not started and event_ids and db is not None:
+        await publish_events(db, client, settings.webhook_task_queue, event_ids)
     await outbox.delivered(session, outbox.start_key(lead.id))  # Temporal has it
     return started
 

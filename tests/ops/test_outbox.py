@@ -5,12 +5,11 @@ and delivered exactly once by the sweeper when it is back."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import timedelta
 
 from sqlmodel import col, select
 from temporalio.client import Client, ScheduleActionStartWorkflow
-from temporalio.service import RetryConfig, RPCError
+from temporalio.service import RetryConfig
 
 from outreach import outbox
 from outreach.models import Event, Lead, OutboxItem
@@ -109,11 +108,60 @@ async def test_leads_and_unsubscribes_made_while_temporal_is_down_are_delivered_
             leads = (await s.exec(select(Lead).where(col(Lead.campaign_id) == camp.id))).all()
         for lead in leads:
             await ts_env.client.get_workflow_handle(lead_workflow_id(lead.id)).describe()
-        assert len(await events(db, ws.id, "lead.created")) == 3
+        created = await events(db, ws.id, "lead.created")
+        assert len(created) == 3
+        await eventually(lambda: _all_published(db, ws.id, "lead.created"))
         await eventually(lambda: _one_event(db, ws.id, "lead.unsubscribed"))
         await terminate_leads(ts_env.client, db, ws.id)  # while their worker runs
     recipients = sorted(m.message["To"] for m in smtp.messages)
     assert recipients == ["down0@example.com", "down1@example.com", "first@example.com"]
+
+
+async def _all_published(db, workspace_id: str, type_: str) -> bool:
+    return all(e.published_at is not None for e in await events(db, workspace_id, type_))
+
+
+async def test_a_signal_that_reaches_a_lead_before_its_start_loses_no_lead_created(
+    ts_env, settings, db, smtp, ops_api
+):
+    """The lead is saved while Temporal is away (its start waits in the outbox); once
+    Temporal is back, the address is put on the suppression list before the sweeper runs:
+    the signal starts a short run for the lead first. The start then finds a workflow, and
+    the lead's `lead.created` is still published (once)."""
+    st = settings_for(settings, smtp)
+    down = st.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
+    ws = await make_workspace(db)
+    auth = {"Authorization": f"Bearer {await make_key(db, ws.id)}"}
+    camp = await make_campaign(db, ws.id, STEPS)
+    async with worker_on(ts_env.client, st, db):
+        async with ops_api(down) as http:
+            saved = await http.post(
+                "/api/v1/outreach/leads",
+                headers=auth,
+                json={"campaignId": camp.id, "email": "early@example.com"},
+            )
+        assert saved.status_code == 503
+        async with ops_api(st, ts_env.client) as http:
+            added = await http.post(
+                "/api/v1/outreach/suppressions",
+                headers=auth,
+                json={"emails": ["early@example.com"], "reason": "asked by phone"},
+            )
+        assert added.status_code == 200, added.text
+        result = await outbox.sweep(db, st, ts_env.client, min_age=NOW, workspace_id=ws.id)
+        assert result.failed == 0
+        assert await pending(db, ws.id) == []
+        await eventually(lambda: _all_published(db, ws.id, "lead.created"))
+        assert len(await events(db, ws.id, "lead.created")) == 1
+        await eventually(lambda: _lead_unsubscribed(db, camp.id))
+        await terminate_leads(ts_env.client, db, ws.id)
+    assert smtp.messages == []  # never mailed
+
+
+async def _lead_unsubscribed(db, campaign_id: str) -> bool:
+    async with db.session() as s:
+        (lead,) = (await s.exec(select(Lead).where(col(Lead.campaign_id) == campaign_id))).all()
+    return lead.status == "unsubscribed"
 
 
 async def _is(db, lead_id: str, expected: str) -> bool:
@@ -206,14 +254,14 @@ async def test_the_sweeper_schedule_and_workflow(dev_env, settings, db, smtp, op
         s.add(item)
         await s.commit()
     client = dev_env.client
-    schedule = client.get_schedule_handle(outbox.SCHEDULE_ID)
-    with contextlib.suppress(RPCError):  # a worker process of another test made one
-        await schedule.delete()
-    other = settings_for(settings)
+    schedule = client.get_schedule_handle(outbox.schedule_id(st))
+    other = settings_for(settings)  # another installation in the same namespace
     assert await outbox.ensure_schedule(client, other) is True
     try:
-        assert await outbox.ensure_schedule(client, st) is False  # idempotent, and it
-        desc = await schedule.describe()  # now starts the sweep on this worker's queue
+        assert await outbox.ensure_schedule(client, st) is True  # its own schedule
+        assert await outbox.ensure_schedule(client, st) is False  # idempotent
+        assert outbox.schedule_id(other) != outbox.schedule_id(st)
+        desc = await schedule.describe()  # starts the sweep on this installation's queue
         assert desc.schedule.spec.intervals[0].every == outbox.SWEEP_EVERY
         assert isinstance(desc.schedule.action, ScheduleActionStartWorkflow)
         assert desc.schedule.action.task_queue == st.task_queue
@@ -230,6 +278,7 @@ async def test_the_sweeper_schedule_and_workflow(dev_env, settings, db, smtp, op
             await client.get_workflow_handle(lead_workflow_id(lead.id)).terminate("test done")
     finally:
         await schedule.delete()
+        await client.get_schedule_handle(outbox.schedule_id(other)).delete()
     assert await pending(db, ws.id) == []
 
 

@@ -169,4 +169,4 @@ async def test_temporal_stopped_and_started_again_strands_nothing(
             await terminate_leads(client, db, ws.id)
         finally:
             with contextlib.suppress(Exception):
-                await client.get_schedule_handle(outbox.SCHEDULE_ID).delete()
+                await client.get_schedule_handle(outbox.schedule_id(st)).delete()
