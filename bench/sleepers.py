@@ -20,6 +20,7 @@ import asyncio
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -56,7 +57,16 @@ def rss_mb(pid: int) -> float:
 
 
 def db_bytes(work: Path) -> int:
-    return sum(p.stat().st_size for p in work.glob("temporal.db*"))
+    """Bytes the Temporal database uses: its pages, less the free ones (freed pages are
+    reused, and the WAL file is reused, so file sizes would under- or over-count)."""
+    conn = sqlite3.connect(f"file:{work / 'temporal.db'}?mode=ro", uri=True, timeout=30)
+    try:
+        page_count = conn.execute("PRAGMA page_count").fetchone()[0]
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    return int((page_count - free) * size)
 
 
 async def main(args: argparse.Namespace) -> None:
