@@ -80,6 +80,8 @@ SEND_RETRY = RetryPolicy(
     non_retryable_error_types=["SmtpPermanent"],
 )
 EMAIL_QUEUE_SUFFIX = "-email"
+# 0.3.0: a touch marked sent during the last step is applied before the run ends.
+LATE_TOUCHES_PATCH = "late-touches-applied"
 
 
 @workflow.defn(name=LEAD_WORKFLOW)
@@ -261,18 +263,26 @@ class LeadWorkflow:
             )
             events = []
             self._show(applied)
+        await self._apply_late_touches()
         self._finished = True
         self._cancel_forced(applied)
         return applied
 
     async def _settle(self) -> str:
-        """The sequence is over: apply an ending that arrived meanwhile (a reply during the
-        last send), then finish."""
+        """The sequence is over: apply what arrived meanwhile (a touch marked sent, a reply
+        during the last send), then finish."""
+        await self._apply_late_touches()
         if self._ending is not None:
             return await self._finish()
         self._finished = True
         self._cancel_forced(self.state.status)
         return self.state.status
+
+    async def _apply_late_touches(self) -> None:
+        """A touch marked sent while the last step or the ending ran: recorded before the
+        run ends (0.2.0 and earlier dropped it; their histories replay unpatched)."""
+        if self._touches and workflow.patched(LATE_TOUCHES_PATCH):
+            await self._apply_touches()
 
     async def _set_paused(self, paused: bool) -> None:
         assert self.inp is not None

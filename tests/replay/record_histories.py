@@ -280,6 +280,40 @@ async def lead_touch_marked_sent_while_running(r: Run) -> None:
 
 
 @scenario
+async def lead_touch_marked_sent_during_the_last_send(r: Run) -> None:
+    """The founder marks the touch sent while the lead's last email is inside DATA: the
+    touch is recorded before the run ends (the LATE_TOUCHES_PATCH path)."""
+    steps = [
+        ("linkedin", "P0D", None, "Hi {{firstName}}."),
+        ("email", "PT1S", "Hello", "One."),
+    ]
+    r.smtp.data_delay = 2.0
+    try:
+        lead, handle = await r.lead(steps)
+
+        async def touch() -> ChannelTouch | None:
+            async with r.db.session() as s:
+                return (
+                    await s.exec(select(ChannelTouch).where(ChannelTouch.lead_id == lead.id))
+                ).first()
+
+        row = await eventually(touch)
+
+        async def sending() -> bool:
+            return any(x.status == "sending" for x in await sends_of(r.db, lead.id))
+
+        async with r.env.time_skipping_unlocked():
+            await eventually(sending, within=30)
+        await handle.signal(
+            LeadSignal.TOUCH_SENT, TouchSent(lead_id=lead.id, touch_id=row.id, at=utcnow())
+        )
+        assert await handle.result() == "completed"
+    finally:
+        r.smtp.data_delay = 0.0
+    assert (await reload(r.db, ChannelTouch, row.id)).status == "sent"
+
+
+@scenario
 async def lead_paused_and_resumed(r: Run) -> None:
     lead, handle = await r.lead()
     await r.sent(lead.id, 1)
