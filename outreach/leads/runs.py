@@ -50,9 +50,11 @@ async def start_lead_workflow(
     plan: Plan | None,
     publish_event_ids: list[str],
 ) -> bool:
-    """Start the lead's workflow unless it exists (running or finished). True if started."""
+    """Start the lead's workflow unless it exists (running or finished). True if started:
+    with USE_EXISTING a running run (a short one a late signal started) is no error, so
+    the server's `started` flag of the answer tells."""
     try:
-        await client.start_workflow(
+        handle = await client.start_workflow(
             LEAD_WORKFLOW,
             lead_input(settings, lead, plan=plan, publish_event_ids=publish_event_ids),
             id=lead_workflow_id(lead.id),
@@ -68,7 +70,8 @@ async def start_lead_workflow(
     except Exception:
         WORKFLOW_START_FAILURES.labels(workflow="lead").inc()
         raise
-    return True
+    response = getattr(handle, "_start_workflow_response", None)  # the SDK keeps it there
+    return bool(getattr(response, "started", True))
 
 
 async def signal_lead(
