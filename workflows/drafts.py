@@ -18,7 +18,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows.policies import DB_RETRY, DB_TIMEOUT
+from workflows.policies import DB_RETRY, DB_TIMEOUT, EMAIL_QUEUE_SUFFIX, SEND_RETRY
 
 with workflow.unsafe.imports_passed_through():
     from activities.drafts import DraftActivities, ReplySendActivities
@@ -44,15 +44,6 @@ MODEL_RETRY = RetryPolicy(
     maximum_attempts=3,
 )
 MODEL_TIMEOUT = timedelta(seconds=90)
-# SMTP: as the sequence steps (workflows.lead.SEND_RETRY).
-SEND_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=10),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=5),
-    maximum_attempts=8,
-    non_retryable_error_types=["SmtpPermanent"],
-)
-EMAIL_QUEUE_SUFFIX = "-email"
 
 
 def _why(exc: ActivityError, then: str = "built-in answer used") -> str:

@@ -18,10 +18,10 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows.policies import DB_RETRY, DB_TIMEOUT
+from workflows.policies import DB_RETRY, DB_TIMEOUT, EMAIL_QUEUE_SUFFIX, SEND_RETRY
 
 with workflow.unsafe.imports_passed_through():
     from activities.email import RENDER_FAILED as RENDER_FAILED_ERROR
@@ -70,16 +70,6 @@ with workflow.unsafe.imports_passed_through():
     )
     from outreach.sends.status import StepOutcome
 
-# SMTP 4xx and connection errors: retried with backoff for about 25 minutes, then the send
-# is reported failed and the lead paused (an operator resumes it once SMTP is fixed).
-SEND_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=10),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=5),
-    maximum_attempts=8,
-    non_retryable_error_types=["SmtpPermanent"],
-)
-EMAIL_QUEUE_SUFFIX = "-email"
 # 0.3.0: a touch marked sent during the last step is applied before the run ends.
 LATE_TOUCHES_PATCH = "late-touches-applied"
 

@@ -1,4 +1,5 @@
-"""Retry policy and timeout shared by every workflow's database activities."""
+"""Retry policies and timeouts shared by the workflows: database activities, and SMTP
+sends (sequence steps and answers to replies)."""
 
 from datetime import timedelta
 
@@ -12,3 +13,14 @@ DB_RETRY = RetryPolicy(
     maximum_attempts=30,
 )
 DB_TIMEOUT = timedelta(seconds=30)
+
+# SMTP 4xx and connection errors: retried with backoff for about 25 minutes, then the send
+# is reported failed and the lead paused (an operator resumes it once SMTP is fixed).
+SEND_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=10),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=5),
+    maximum_attempts=8,
+    non_retryable_error_types=["SmtpPermanent"],
+)
+EMAIL_QUEUE_SUFFIX = "-email"
