@@ -17,128 +17,72 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
-from aiosmtpd.controller import Controller  # noqa: E402
-from temporalio.client import Client  # noqa: E402
 
-from bench.leads import Arrivals, free_port, wait_all, wait_port  # noqa: E402
+from bench.leads import wait_all  # noqa: E402
+from bench.stack import running_stack  # noqa: E402
 
 
 async def main(args: argparse.Namespace) -> None:
-    from outreach import admin
-    from outreach.config import Settings
-    from outreach.devserver import temporal_command
-    from outreach.migrate import upgrade
-    from outreach.temporal import register_search_attributes
+    async with running_stack(
+        "outreach-bulk-", args.database_url, floor=False, keep=args.keep
+    ) as st:
+        http, arrivals, db_url = st.http, st.arrivals, st.db_url
 
-    work = Path(tempfile.mkdtemp(prefix="outreach-bulk-"))
-    t_port, ui_port, api_port, smtp_port = free_port(), free_port(), free_port(), free_port()
-    address = f"127.0.0.1:{t_port}"
-    db_url = args.database_url or f"sqlite:///{work / 'outreach.db'}"
-    env = {
-        **os.environ,
-        "TEMPORAL_ADDRESS": address,
-        "OUTREACH_DATA_DIR": str(work),
-        "OUTREACH_DATABASE_URL": db_url,
-        "OUTREACH_TASK_QUEUE": "bench",
-        "OUTREACH_SMTP_HOST": "127.0.0.1",
-        "OUTREACH_SMTP_PORT": str(smtp_port),
-        "OUTREACH_SMTP_TLS": "none",
-        "OUTREACH_SECRET_KEY": "bench",
-        "OUTREACH_LOG_LEVEL": "WARNING",
-        "OUTREACH_SEND_JITTER_SECONDS": "0",
-        "OUTREACH_METRICS_PORT": "0",
-    }
-    os.environ.update(env)
-    settings = Settings()
-    upgrade(settings)
-    procs: dict[str, subprocess.Popen] = {}
+        async def campaign(name: str) -> str:
+            resp = await http.post(
+                "/campaigns",
+                json={
+                    "name": name,
+                    "status": "active",
+                    "fromName": "Bench",
+                    "fromEmail": "bench@example.com",
+                    "steps": [{"delay": "P0D", "subject": "Hi {{firstName}}", "body": "Hello"}],
+                },
+            )
+            resp.raise_for_status()
+            return str(resp.json()["id"])
 
-    def spawn(cmd: list[str], name: str) -> None:
-        log = open(work / f"{name}.log", "wb")  # noqa: SIM115
-        procs[name] = subprocess.Popen(
-            cmd, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
-        )
+        async def one_by_one(n: int) -> tuple[float, float]:
+            camp = await campaign("one-by-one")
+            emails = [f"single-{i}@example.com" for i in range(n)]
+            gate = asyncio.Semaphore(32)
 
-    arrivals = Arrivals()
-    catcher = Controller(arrivals, hostname="127.0.0.1", port=smtp_port)
-    catcher.start()
-    try:
-        spawn(temporal_command(work, t_port, ui_port, "default"), "temporal")
-        await wait_port(t_port)
-        client = await Client.connect(address)
-        await register_search_attributes(client, "default")
-        spawn([sys.executable, "worker.py"], "worker")
-        spawn([sys.executable, "-m", "outreach.cli", "api", "--port", str(api_port)], "api")
-        await wait_port(api_port)
-
-        ws = admin.create_workspace(settings, "Bench", "pro")
-        scopes = ["leads:read", "leads:write", "campaigns:write"]
-        key = admin.create_key(settings, ws["id"], scopes)["key"]
-        base = f"http://127.0.0.1:{api_port}/api/v1/outreach"
-        async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60
-        ) as http:
-
-            async def campaign(name: str) -> str:
-                resp = await http.post(
-                    "/campaigns",
-                    json={
-                        "name": name,
-                        "status": "active",
-                        "fromName": "Bench",
-                        "fromEmail": "bench@example.com",
-                        "steps": [{"delay": "P0D", "subject": "Hi {{firstName}}", "body": "Hello"}],
-                    },
-                )
-                resp.raise_for_status()
-                return str(resp.json()["id"])
-
-            async def one_by_one(n: int) -> tuple[float, float]:
-                camp = await campaign("one-by-one")
-                emails = [f"single-{i}@example.com" for i in range(n)]
-                gate = asyncio.Semaphore(32)
-
-                async def one(e: str) -> None:
-                    async with gate:
-                        r = await http.post(
-                            "/leads", json={"campaignId": camp, "email": e, "firstName": "Ann"}
-                        )
-                        r.raise_for_status()
-
-                t0 = time.monotonic()
-                await asyncio.gather(*(one(e) for e in emails))
-                answered = time.monotonic() - t0
-                last = await wait_all(arrivals, emails, limit=7200)
-                return answered, last - t0
-
-            async def in_bulk(n: int) -> tuple[float, float]:
-                camp = await campaign("bulk")
-                emails = [f"bulk-{i}@example.com" for i in range(n)]
-                t0 = time.monotonic()
-                for i in range(0, n, 1000):
-                    rows = [{"email": e, "firstName": "Ann"} for e in emails[i : i + 1000]]
-                    r = await http.post("/leads/bulk", json={"campaignId": camp, "leads": rows})
+            async def one(e: str) -> None:
+                async with gate:
+                    r = await http.post(
+                        "/leads", json={"campaignId": camp, "email": e, "firstName": "Ann"}
+                    )
                     r.raise_for_status()
-                    assert r.json()["counts"]["created"] == len(rows), r.json()["counts"]
-                answered = time.monotonic() - t0
-                last = await wait_all(arrivals, emails, limit=7200)
-                return answered, last - t0
 
-            await asyncio.sleep(2)  # let the workers poll
-            single = await one_by_one(args.leads)
-            bulk = await in_bulk(args.leads)
+            t0 = time.monotonic()
+            await asyncio.gather(*(one(e) for e in emails))
+            answered = time.monotonic() - t0
+            last = await wait_all(arrivals, emails, limit=7200)
+            return answered, last - t0
+
+        async def in_bulk(n: int) -> tuple[float, float]:
+            camp = await campaign("bulk")
+            emails = [f"bulk-{i}@example.com" for i in range(n)]
+            t0 = time.monotonic()
+            for i in range(0, n, 1000):
+                rows = [{"email": e, "firstName": "Ann"} for e in emails[i : i + 1000]]
+                r = await http.post("/leads/bulk", json={"campaignId": camp, "leads": rows})
+                r.raise_for_status()
+                assert r.json()["counts"]["created"] == len(rows), r.json()["counts"]
+            answered = time.monotonic() - t0
+            last = await wait_all(arrivals, emails, limit=7200)
+            return answered, last - t0
+
+        await asyncio.sleep(2)  # let the workers poll
+        single = await one_by_one(args.leads)
+        bulk = await in_bulk(args.leads)
 
         n = args.leads
         print()
@@ -151,22 +95,6 @@ async def main(args: argparse.Namespace) -> None:
         ]
         for label, b, s in rows:
             print(f"{label:40}{b:>10.1f}{s:>12.1f}{b / s:>8.2f}")
-    finally:
-        for p in reversed(list(procs.values())):
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in procs.values():
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-        catcher.stop()
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print(f"kept {work}")
 
 
 if __name__ == "__main__":

@@ -18,23 +18,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import signal
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
-from aiosmtpd.controller import Controller  # noqa: E402
-from temporalio.client import Client  # noqa: E402
 
-from bench.leads import FLOOR, Arrivals, free_port, wait_all, wait_port  # noqa: E402
+from bench.leads import wait_all  # noqa: E402
+from bench.stack import FLOOR_QUEUE, running_stack  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -70,124 +64,73 @@ def db_bytes(work: Path) -> int:
 
 
 async def main(args: argparse.Namespace) -> None:
-    from outreach import admin
-    from outreach.config import Settings
-    from outreach.devserver import temporal_command
-    from outreach.migrate import upgrade
-    from outreach.temporal import register_search_attributes
-
-    work = Path(tempfile.mkdtemp(prefix="outreach-sleepers-"))
-    t_port, ui_port, api_port, smtp_port = free_port(), free_port(), free_port(), free_port()
-    address = f"127.0.0.1:{t_port}"
-    db_url = args.database_url or f"sqlite:///{work / 'outreach.db'}"
-    env = {
-        **os.environ,
-        "TEMPORAL_ADDRESS": address,
-        "OUTREACH_DATA_DIR": str(work),
-        "OUTREACH_DATABASE_URL": db_url,
-        "OUTREACH_TASK_QUEUE": "bench",
-        "OUTREACH_SMTP_HOST": "127.0.0.1",
-        "OUTREACH_SMTP_PORT": str(smtp_port),
-        "OUTREACH_SMTP_TLS": "none",
-        "OUTREACH_SECRET_KEY": "bench",
-        "OUTREACH_LOG_LEVEL": "WARNING",
-        "OUTREACH_SEND_JITTER_SECONDS": "0",
-        "OUTREACH_METRICS_PORT": "0",
-    }
-    os.environ.update(env)
-    settings = Settings()
-    upgrade(settings)
-    procs: dict[str, subprocess.Popen] = {}
-
-    def spawn(cmd: list[str], name: str) -> None:
-        log = open(work / f"{name}.log", "wb")  # noqa: SIM115
-        procs[name] = subprocess.Popen(
-            cmd, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
-        )
-
-    arrivals = Arrivals()
-    catcher = Controller(arrivals, hostname="127.0.0.1", port=smtp_port)
-    catcher.start()
     figures: dict[str, dict[str, float]] = {}
-    try:
-        spawn(temporal_command(work, t_port, ui_port, "default"), "temporal")
-        await wait_port(t_port)
-        client = await Client.connect(address)
-        await register_search_attributes(client, "default")
-        spawn([sys.executable, "worker.py"], "worker")
-        spawn([sys.executable, "-m", "outreach.cli", "api", "--port", str(api_port)], "api")
-        spawn([sys.executable, str(FLOOR), address, "bench-floor"], "floor")
-        await wait_port(api_port)
+    async with running_stack(
+        "outreach-sleepers-", args.database_url, floor=True, keep=args.keep
+    ) as st:
+        http, client, procs, work = st.http, st.client, st.procs, st.work
+        arrivals, smtp_port, db_url = st.arrivals, st.smtp_port, st.db_url
 
-        ws = admin.create_workspace(settings, "Bench", "pro")
-        scopes = ["leads:read", "leads:write", "campaigns:write"]
-        key = admin.create_key(settings, ws["id"], scopes)["key"]
-        base = f"http://127.0.0.1:{api_port}/api/v1/outreach"
-        async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60
-        ) as http:
-            resp = await http.post(
-                "/campaigns",
-                json={
-                    "name": "Sleepers",
-                    "status": "active",
-                    "fromName": "Bench",
-                    "fromEmail": "bench@example.com",
-                    "steps": [
-                        {"delay": "P0D", "subject": "Hi {{firstName}}", "body": "Hello"},
-                        {"delay": "P3D", "body": "Following up"},
-                    ],
-                },
+        resp = await http.post(
+            "/campaigns",
+            json={
+                "name": "Sleepers",
+                "status": "active",
+                "fromName": "Bench",
+                "fromEmail": "bench@example.com",
+                "steps": [
+                    {"delay": "P0D", "subject": "Hi {{firstName}}", "body": "Hello"},
+                    {"delay": "P3D", "body": "Following up"},
+                ],
+            },
+        )
+        resp.raise_for_status()
+        campaign_id = resp.json()["id"]
+        await asyncio.sleep(2)  # let the workers poll
+
+        async def enrol(email: str) -> None:
+            r = await http.post(
+                "/leads", json={"campaignId": campaign_id, "email": email, "firstName": "Ann"}
             )
-            resp.raise_for_status()
-            campaign_id = resp.json()["id"]
-            await asyncio.sleep(2)  # let the workers poll
+            r.raise_for_status()
 
-            async def enrol(email: str) -> None:
-                r = await http.post(
-                    "/leads", json={"campaignId": campaign_id, "email": email, "firstName": "Ann"}
-                )
-                r.raise_for_status()
+        async def floor_start(email: str) -> None:
+            await client.start_workflow(
+                "BareSleeperWorkflow",
+                ["127.0.0.1", str(smtp_port), email],
+                id=f"bare-{email}",
+                task_queue=FLOOR_QUEUE,
+            )
 
-            async def floor_start(email: str) -> None:
-                await client.start_workflow(
-                    "BareSleeperWorkflow",
-                    ["127.0.0.1", str(smtp_port), email],
-                    id=f"bare-{email}",
-                    task_queue="bench-floor",
-                )
+        async def phase(kind: str, start, worker: str, n: int) -> dict[str, float]:
+            emails = [f"{kind}-{i}@example.com" for i in range(n)]
+            sem = asyncio.Semaphore(32)
 
-            async def phase(kind: str, start, worker: str, n: int) -> dict[str, float]:
-                emails = [f"{kind}-{i}@example.com" for i in range(n)]
-                sem = asyncio.Semaphore(32)
+            async def one(e: str) -> None:
+                async with sem:
+                    await start(e)
 
-                async def one(e: str) -> None:
-                    async with sem:
-                        await start(e)
+            await asyncio.sleep(3)  # the server's writes land in the file
+            server0, bytes0 = rss_mb(procs["temporal"].pid), db_bytes(work)
+            t0 = time.monotonic()
+            await asyncio.gather(*(one(e) for e in emails))
+            last = await wait_all(arrivals, emails, limit=3600)
+            await asyncio.sleep(8)  # the workflows settle into their timers
+            return {
+                "rate": n / (last - t0),
+                "worker_rss": rss_mb(procs[worker].pid),
+                "server_rss_growth": rss_mb(procs["temporal"].pid) - server0,
+                "bytes_per_lead": (db_bytes(work) - bytes0) / n,
+            }
 
-                await asyncio.sleep(3)  # the server's writes land in the file
-                server0, bytes0 = rss_mb(procs["temporal"].pid), db_bytes(work)
-                t0 = time.monotonic()
-                await asyncio.gather(*(one(e) for e in emails))
-                last = await wait_all(arrivals, emails, limit=3600)
-                await asyncio.sleep(8)  # the workflows settle into their timers
-                return {
-                    "rate": n / (last - t0),
-                    "worker_rss": rss_mb(procs[worker].pid),
-                    "server_rss_growth": rss_mb(procs["temporal"].pid) - server0,
-                    "bytes_per_lead": (db_bytes(work) - bytes0) / n,
-                }
+        async def events_of(workflow_id: str) -> int:
+            history = await client.get_workflow_handle(workflow_id).fetch_history()
+            return len(history.events)
 
-            async def events_of(workflow_id: str) -> int:
-                history = await client.get_workflow_handle(workflow_id).fetch_history()
-                return len(history.events)
-
-            await phase("warm", enrol, "worker", 50)
-            figures["floor"] = await phase("floor", floor_start, "floor", args.leads)
-            figures["ours"] = await phase("ours", enrol, "worker", args.leads)
-            lead_id = (
-                await http.get("/leads", params={"campaignId": campaign_id, "limit": 1})
-            ).json()
+        await phase("warm", enrol, "worker", 50)
+        figures["floor"] = await phase("floor", floor_start, "floor", args.leads)
+        figures["ours"] = await phase("ours", enrol, "worker", args.leads)
+        lead_id = (await http.get("/leads", params={"campaignId": campaign_id, "limit": 1})).json()
         sample = lead_id["data"][0]["id"] if lead_id.get("data") else None
         figures["ours"]["events"] = await events_of(f"lead-{sample}") if sample else 0
         figures["floor"]["events"] = await events_of("bare-floor-0@example.com")
@@ -207,22 +150,6 @@ async def main(args: argparse.Namespace) -> None:
             ratio = f"{o / f:>8.2f}" if f else f"{'-':>8}"
             print(f"{label:40}" + fmt.format(o) + fmt.format(f) + ratio)
         print("(floor: one activity sending one email, then a 3-day timer; same server, same run)")
-    finally:
-        for p in reversed(list(procs.values())):
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in procs.values():
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-        catcher.stop()
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print(f"kept {work}")
 
 
 if __name__ == "__main__":
