@@ -33,6 +33,7 @@ log = logging.getLogger("outreach.worker")
 def main_queue_workflows() -> list[type]:
     """The workflows of the main task queue (the webhooks queue has its own)."""
     from workflows.campaign import CampaignSyncWorkflow
+    from workflows.counters import CountersRollupWorkflow
     from workflows.drafts import DraftReplyWorkflow, RegenerateTouchWorkflow, ReplySendWorkflow
     from workflows.lead import LeadWorkflow
     from workflows.mailbox import MailboxSyncWorkflow
@@ -48,6 +49,7 @@ def main_queue_workflows() -> list[type]:
         DraftReplyWorkflow,
         RegenerateTouchWorkflow,
         ReplySendWorkflow,
+        CountersRollupWorkflow,
     ]
 
 
@@ -63,6 +65,7 @@ def all_workflows() -> list[type]:
 
 
 def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[Worker]:
+    from activities.counters import CounterActivities
     from activities.drafts import DraftActivities, ReplySendActivities
     from activities.email import EmailActivities
     from activities.leads import LeadActivities
@@ -77,6 +80,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     outbox = OutboxActivities(db, settings, client)
     drafts = DraftActivities(db, settings, client)
     reply_send = ReplySendActivities(db, settings, client)
+    counter = CounterActivities(db, settings, client)
 
     return [
         Worker(
@@ -100,6 +104,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 drafts.regenerate_with_model,
                 drafts.regenerate_variant,
                 reply_send.fail,
+                counter.rollup,
             ],
             workflow_runner=workflow_runner(),
         ),
@@ -144,6 +149,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
                 for w in workers:
                     group.create_task(w.run())
                 group.create_task(catch_up_outbox(client, settings, db))
+                group.create_task(ensure_rollup_schedule(client, settings))
                 await stop.wait()
                 for w in workers:
                     group.create_task(w.shutdown())
@@ -166,6 +172,18 @@ async def catch_up_outbox(client: Client, settings: Settings, db: Database) -> N
         await outbox.sweep(db, settings, client)
     except Exception:
         log.exception("outbox catch-up failed; the schedule retries")
+
+
+async def ensure_rollup_schedule(client: Client, settings: Settings) -> None:
+    """At start: the counters roll-up schedule exists (logged when it cannot be made: the
+    next worker start tries again, and reads stay exact without it)."""
+    from outreach.campaigns import rollup
+
+    try:
+        if await rollup.ensure_schedule(client, settings):
+            log.info("created the schedule %s", rollup.schedule_id(settings))
+    except Exception:
+        log.exception("could not make the counters roll-up schedule")
 
 
 async def start_ops_server(

@@ -27,7 +27,7 @@ from outreach.inbound.contracts import (
     SyncOutcome,
     mailbox_schedule_id,
 )
-from outreach.inbound.matching import match_bounce, match_reply
+from outreach.inbound.matching import answered_step, match_bounce, match_reply
 from outreach.inbound.message import clip
 from outreach.inbound.schedules import delete_mailbox_schedule
 from outreach.inbound.status import MISSING, EffectApplied, ReplyKind, ReplyStatus, SyncStatus
@@ -103,6 +103,7 @@ class ReplyActivities(Activities):
                     reply.lead_id, reply.campaign_id = lead.id, lead.campaign_id
                     reply.send_id = send.id if send else None
                     reply.matched_by = how
+                    reply.step_position = answered_step(lead, send)
                 reply.status = ReplyStatus.MATCHED
                 s.add(reply)
             elif reply.lead_id:

@@ -281,6 +281,8 @@ class Reply(SQLModel, table=True):
     handled_at: datetime | None = ts_field()
     referral_email: str | None = Field(default=None, max_length=320)
     return_date: date | None = None
+    # The step it answers (its send's, else the lead's step when it arrived): for the stats.
+    step_position: int | None = None
     received_at: datetime = created_field()
     classified_at: datetime | None = ts_field()
     created_at: datetime = created_field()
@@ -312,6 +314,45 @@ class ReplyDraft(SQLModel, table=True):
     send_id: str | None = Field(default=None, max_length=40, unique=True)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+
+
+# -- campaign counters (outreach/campaigns/counters.py) -------------------------------------
+
+
+class CounterDelta(SQLModel, table=True):
+    """A change of one counter, written by the counted tables' triggers in the same
+    transaction as the change; folded into the counters below by the roll-up."""
+
+    __tablename__ = "counter_delta"
+    __table_args__ = (sa.Index("ix_counter_delta_campaign", "campaign_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(max_length=40)
+    step: int = 0
+    sender: str = Field(default="", max_length=320)
+    day: str = Field(default="", max_length=10)  # UTC day, "" for all-time only
+    metric: str = Field(max_length=60)
+    n: int
+
+
+class CampaignCounter(SQLModel, table=True):
+    """A campaign's all-time count of one metric, per step and sender (rolled up)."""
+
+    __tablename__ = "campaign_counter"
+    campaign_id: str = Field(primary_key=True, max_length=40)
+    step: int = Field(default=0, primary_key=True)
+    sender: str = Field(default="", primary_key=True, max_length=320)
+    metric: str = Field(primary_key=True, max_length=60)
+    n: int = 0
+
+
+class CampaignDaily(SQLModel, table=True):
+    """A campaign's count of one metric on one UTC day (rolled up)."""
+
+    __tablename__ = "campaign_daily"
+    campaign_id: str = Field(primary_key=True, max_length=40)
+    day: str = Field(primary_key=True, max_length=10)
+    metric: str = Field(primary_key=True, max_length=60)
+    n: int = 0
 
 
 # -- rate limits -------------------------------------------------------------------------

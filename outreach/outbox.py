@@ -38,16 +38,15 @@ from temporalio.client import (
     Client,
     Schedule,
     ScheduleActionStartWorkflow,
-    ScheduleAlreadyRunningError,
     ScheduleIntervalSpec,
     ScheduleOverlapPolicy,
     SchedulePolicy,
     ScheduleSpec,
-    ScheduleUpdate,
 )
 from temporalio.common import RetryPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
+from outreach import temporal
 from outreach.config import Settings
 from outreach.db import Database
 from outreach.models import Lead, OutboxItem, utcnow
@@ -279,20 +278,7 @@ def sweeper_schedule(settings: Settings) -> Schedule:
 
 
 async def ensure_schedule(client: Client, settings: Settings) -> bool:
-    """Create this installation's sweeper schedule unless it exists (True if created); one
-    that differs from what this release wants is brought in line. Idempotent."""
-    try:
-        await client.create_schedule(
-            schedule_id(settings), sweeper_schedule(settings), rpc_timeout=RPC_TIMEOUT
-        )
-    except ScheduleAlreadyRunningError:
-        handle = client.get_schedule_handle(schedule_id(settings))
-        action = (await handle.describe(rpc_timeout=RPC_TIMEOUT)).schedule.action
-        if (
-            not isinstance(action, ScheduleActionStartWorkflow)
-            or action.task_queue != settings.task_queue
-        ):
-            wanted = sweeper_schedule(settings)
-            await handle.update(lambda _: ScheduleUpdate(schedule=wanted), rpc_timeout=RPC_TIMEOUT)
-        return False
-    return True
+    """Create this installation's sweeper schedule unless it exists (True if created)."""
+    return await temporal.ensure_schedule(
+        client, schedule_id(settings), sweeper_schedule(settings), settings.task_queue
+    )

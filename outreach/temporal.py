@@ -11,7 +11,13 @@ from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
     ListSearchAttributesRequest,
 )
-from temporalio.client import Client
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleUpdate,
+)
 from temporalio.common import SearchAttributeKey
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode
@@ -76,3 +82,25 @@ async def register_search_attributes(
             return []
         log.info("registered search attributes: %s", ", ".join(sorted(missing)))
     return sorted(missing)
+
+
+SCHEDULE_RPC_TIMEOUT = timedelta(seconds=10)
+
+
+async def ensure_schedule(
+    client: Client, schedule_id: str, wanted: Schedule, task_queue: str
+) -> bool:
+    """Create the schedule unless it exists (True if created); one that starts its
+    workflow elsewhere than `task_queue` (an older release) is brought in line. Idempotent:
+    every worker calls it at start."""
+    try:
+        await client.create_schedule(schedule_id, wanted, rpc_timeout=SCHEDULE_RPC_TIMEOUT)
+    except ScheduleAlreadyRunningError:
+        handle = client.get_schedule_handle(schedule_id)
+        action = (await handle.describe(rpc_timeout=SCHEDULE_RPC_TIMEOUT)).schedule.action
+        if not isinstance(action, ScheduleActionStartWorkflow) or action.task_queue != task_queue:
+            await handle.update(
+                lambda _: ScheduleUpdate(schedule=wanted), rpc_timeout=SCHEDULE_RPC_TIMEOUT
+            )
+        return False
+    return True

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.service import RPCError
@@ -14,15 +15,17 @@ from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
 from api.errors import APIError
 from api.pagination import Page, page_params
-from outreach.campaigns import service
+from outreach.campaigns import counters, service, stats
 from outreach.campaigns.schemas import (
     CampaignCreate,
     CampaignDetailOut,
     CampaignOut,
+    CampaignStatsOut,
     CampaignUpdate,
     StepOut,
 )
 from outreach.campaigns.status import CampaignStatus
+from outreach.errors import RuleBroken
 from outreach.models import Campaign
 from outreach.scopes import Scope
 
@@ -68,6 +71,33 @@ async def get_campaign(
     principal: Annotated[Principal, require(Scope.CAMPAIGNS_READ)],
 ) -> CampaignDetailOut:
     return await detail(session, await get_owned(session, Campaign, campaign_id, principal))
+
+
+@router.get(
+    "/campaigns/{campaign_id}/stats",
+    response_model=CampaignStatsOut,
+    **scoped("campaigns:read", 404, 422, summary="A campaign's statistics"),
+)
+async def campaign_stats(
+    campaign_id: str,
+    session: SessionDep,
+    principal: Annotated[Principal, require(Scope.CAMPAIGNS_READ)],
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+) -> CampaignStatsOut:
+    """Per step: sent, bounced, failed, replied (by label), unsubscribed and their rates
+    over sent; per sending address; per UTC day from `from` to `to` (YYYY-MM-DD, both
+    included; default the last 30 days, at most 366). Answered from counters kept with
+    the rows, so its cost does not grow with the number of leads."""
+    campaign = await get_owned(session, Campaign, campaign_id, principal)
+    try:
+        first, last = stats.day_range(start, end, datetime.now(UTC).date())
+    except stats.RangeError as exc:
+        raise RuleBroken(str(exc), "invalid_range") from None
+    counts = await counters.counters(session, [campaign.id])
+    per_day = await counters.daily(session, campaign.id, first, last)
+    steps = await service.load_steps(session, campaign.id)
+    return stats.build(campaign.id, list(steps), counts, per_day, first, last)
 
 
 @router.post(

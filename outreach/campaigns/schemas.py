@@ -107,3 +107,55 @@ class CampaignOut(Out):
 
 class CampaignDetailOut(CampaignOut):
     steps: list[StepOut]
+
+
+# -- statistics (GET /campaigns/{id}/stats) ---------------------------------------------------
+
+
+class Rates(Out):
+    """Shares of `sent` (null while nothing is sent), rounded to four decimals."""
+
+    reply_rate: float | None
+    bounce_rate: float | None
+    unsubscribe_rate: float | None
+
+
+class Figures(Rates):
+    sent: int
+    bounced: int
+    failed: int
+    replied: int
+    replied_by_label: dict[str, int]
+    unsubscribed: int
+
+
+class StepStats(Figures):
+    position: int
+    step_id: str | None  # null for a step since removed
+    channel: Channel | None
+
+
+class MailboxStats(Figures):
+    email: str  # the sending address (replies: the address they were written to)
+    answers_sent: int
+
+
+class DayStats(Out):
+    day: str  # YYYY-MM-DD, UTC
+    leads: int
+    sent: int
+    bounced: int
+    failed: int
+    replied: int
+    unsubscribed: int
+
+
+class CampaignStatsOut(Out):
+    campaign_id: str
+    totals: Figures
+    answers_sent: int  # answers to replies (not a sequence step)
+    leads: dict[str, int]  # by status, and "total"
+    steps: list[StepStats]
+    mailboxes: list[MailboxStats]
+    days: list[DayStats]
+    range: dict[str, str]  # {"from", "to"}: the days listed (UTC)

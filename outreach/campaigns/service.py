@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from outreach import schedule
+from outreach.campaigns import counters
 from outreach.campaigns.schemas import CampaignCreate, CampaignUpdate, SendWindowIn, StepIn
 from outreach.campaigns.status import CampaignStatus, Channel, can_become
 from outreach.config import Settings
@@ -25,10 +26,9 @@ from outreach.contracts import CAMPAIGN_SYNC_WORKFLOW
 from outreach.emails import normalise_email
 from outreach.errors import RuleBroken
 from outreach.ids import new_id
-from outreach.models import Campaign, Lead, Reply, Send, Step, utcnow
+from outreach.models import Campaign, Step, utcnow
 from outreach.render import RENDERED_BODY_CAP, check_template, longest_render
 from outreach.schemas import single_line
-from outreach.sends.status import SendStatus
 
 # A change to any of these reaches running leads (they re-read the campaign at once).
 LIVE_FIELDS = frozenset({"status", "timezone", "send_window", "daily_cap", "steps", "from_email"})
@@ -246,39 +246,28 @@ async def load_steps(session: AsyncSession, campaign_id: str) -> list[Step]:
 
 
 async def counts_for(session: AsyncSession, ids: list[str]) -> dict[str, dict[str, int]]:
-    """`_count` of each campaign: leads, sends sent, steps, replies."""
+    """`_count` of each campaign: leads, sends sent (and not bounced), steps, replies; from
+    the counters (outreach/campaigns/counters.py), so its cost does not grow with leads."""
     out = {i: {"leads": 0, "sends": 0, "steps": 0, "replies": 0} for i in ids}
     if not ids:
         return out
-    queries: list[tuple[str, Any]] = [
-        (
-            "leads",
-            select(Lead.campaign_id, func.count())
-            .where(col(Lead.campaign_id).in_(ids))
-            .group_by(col(Lead.campaign_id)),
-        ),
-        (
-            "sends",
-            select(Send.campaign_id, func.count())
-            .where(col(Send.campaign_id).in_(ids), Send.status == SendStatus.SENT)
-            .group_by(col(Send.campaign_id)),
-        ),
-        (
-            "steps",
-            select(Step.campaign_id, func.count())
-            .where(col(Step.campaign_id).in_(ids))
-            .group_by(col(Step.campaign_id)),
-        ),
-        (
-            "replies",
-            select(Reply.campaign_id, func.count())
-            .where(col(Reply.campaign_id).in_(ids))
-            .group_by(col(Reply.campaign_id)),
-        ),
-    ]
-    for name, stmt in queries:
-        for cid, n in (await session.exec(stmt)).all():
-            out[cid][name] = n
+    for c in await counters.counters(session, ids, counters.COUNT_METRICS):
+        counts = out[c.campaign_id]
+        if c.metric == "leads":
+            counts["leads"] += c.n
+        elif c.metric in ("sent", "answer.sent"):
+            counts["sends"] += c.n
+        elif c.metric in ("bounced", "answer.bounced"):
+            counts["sends"] -= c.n
+        elif c.metric == "replied":
+            counts["replies"] += c.n
+    steps = (
+        select(Step.campaign_id, func.count())
+        .where(col(Step.campaign_id).in_(ids))
+        .group_by(col(Step.campaign_id))
+    )
+    for cid, n in (await session.exec(steps)).all():
+        out[cid]["steps"] = n
     return out
 
 

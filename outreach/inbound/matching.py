@@ -91,6 +91,14 @@ async def match_reply(
     return None, None, None
 
 
+def answered_step(lead: Lead, send: Send | None) -> int:
+    """The step a reply answers (for the campaign's stats): the step of the email it
+    threads under, else the last step the lead had been sent."""
+    if send is not None and send.step_position is not None:
+        return send.step_position
+    return lead.current_step
+
+
 async def match_bounce(session: AsyncSession, reply: Reply) -> tuple[Send | None, str | None]:
     """(the send that bounced, how) with how = headers | recipient."""
     bounce = reply.bounce or {}

@@ -875,6 +875,27 @@ async def outbox_sweep_delivers_a_pending_start(r: Run) -> None:
     await r.sent(lead.id, 1)
 
 
+# -- the counters roll-up (v0.4.0) -------------------------------------------------------------
+
+
+@scenario
+async def counters_rollup_folds_pending_deltas(r: Run) -> None:
+    """Leads enrolled: their counter deltas are folded in by one roll-up round."""
+    from outreach.campaigns import rollup
+
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, THREE)
+    for _ in range(3):
+        await make_lead(r.db, camp)
+    folded = await r.client.execute_workflow(
+        rollup.ROLLUP_WORKFLOW,
+        id=f"{rollup.ROLLUP_WORKFLOW_ID}-{camp.id}",
+        task_queue=r.st.task_queue,
+        result_type=int,
+    )
+    assert folded >= 6  # two counters per lead, at least
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 from zoneinfo import ZoneInfo  # noqa: E402
