@@ -94,6 +94,26 @@ def revoke_key(settings: Settings, key_id: str) -> dict[str, Any]:
         engine.dispose()
 
 
+def recount_counters(settings: Settings) -> dict[str, Any]:
+    """Rebuild every campaign counter from the rows (outreach/campaigns/counters.py): a
+    repair for counters that drifted (e.g. triggers lost to a hand-made table rebuild)."""
+    from outreach.campaigns import counters
+
+    async def _run() -> dict[str, Any]:
+        db = Database(settings)
+        try:
+            async with db.session() as s:
+                before, _ = await counters.stored(s)
+                totals, days = await counters.repair(s)
+                after, _ = await counters.stored(s)
+        finally:
+            await db.dispose()
+        changed = sum(1 for k in set(before) | set(after) if before.get(k) != after.get(k))
+        return {"counters": totals, "dailyCounters": days, "corrected": changed}
+
+    return asyncio.run(_run())
+
+
 DEMO_STEPS = [
     (
         "email",

@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--name", default=None)
     rk = asub.add_parser("revoke-key")
     rk.add_argument("key_id")
+    asub.add_parser("recount-counters", help="rebuild the campaign counters from the rows")
 
     sup = sub.add_parser("suppressions", help="the suppression list (through the API)")
     ssub = sup.add_subparsers(dest="suppressions_command", required=True)
@@ -202,6 +203,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             _print(admin.create_key(settings, args.workspace, parse_scopes(args.scopes), args.name))
         elif args.admin_command == "revoke-key":
             _print(admin.revoke_key(settings, args.key_id))
+        elif args.admin_command == "recount-counters":
+            _print(admin.recount_counters(settings))
         return 0
     return _fail(f"unknown command {args.command}")
 

@@ -190,19 +190,26 @@ async def test_concurrent_writers_and_rollups_keep_the_counters_exact(db: Databa
     assert await _assert_exact(db, camp.id) == got
 
 
-async def test_repair_rebuilds_the_counters_from_the_rows(db: Database) -> None:
+async def test_recount_counters_command_repairs_drifted_counters(settings, db: Database) -> None:
+    """`outreach admin recount-counters` (as an operator runs it) puts drifted counters
+    back to what the rows say."""
+    from tests.unit.test_cli_admin import outreach
+
     ws = await make_workspace(db)
     camp = await make_campaign(db, ws.id)
     for _ in range(3):
         await make_lead(db, camp)
-    async with db.session() as s:
-        await (await s.connection()).execute(
+    async with db.session() as s:  # drift: the deltas of this campaign lost
+        conn = await s.connection()
+        await conn.execute(
             sa.text("DELETE FROM counter_delta WHERE campaign_id = :c"), {"c": camp.id}
         )
         await s.commit()
         kept, _ = await counters.stored(s)
-        assert (camp.id, 0, "", "leads") not in kept
-        await counters.repair(s)
+    assert (camp.id, 0, "", "leads") not in kept
+    run = await outreach(settings, "admin", "recount-counters")
+    assert run.code == 0, run.err
+    assert run.json()["corrected"] >= 2  # `leads` and `leads.queued` of this campaign
     got = await _assert_exact(db, camp.id)
     assert got[(0, "", "leads")] == 3
     async with db.session() as s:
