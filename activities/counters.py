@@ -22,4 +22,5 @@ class CounterActivities(Activities):
             activity.heartbeat(folded)
             if moved < counters.ROLLUP_BATCH:
                 break
+        await counters.tidy(self.db, folded)
         return folded

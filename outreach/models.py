@@ -121,7 +121,9 @@ class Lead(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("campaign_id", "email", name="uq_lead_campaign_email"),
         sa.Index("ix_lead_ws_created", "workspace_id", "created_at", "id"),
-        sa.Index("ix_lead_ws_status", "workspace_id", "status"),
+        # the list's filters, newest first: status, and campaign with status
+        sa.Index("ix_lead_ws_status", "workspace_id", "status", "created_at", "id"),
+        sa.Index("ix_lead_campaign_status", "campaign_id", "status", "created_at", "id"),
         sa.Index("ix_lead_ws_email", "workspace_id", "email"),
     )
     id: str = Field(primary_key=True, max_length=40)

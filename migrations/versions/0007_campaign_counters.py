@@ -1,4 +1,5 @@
-"""campaign counters: counter_delta, campaign_counter, campaign_daily, their triggers
+"""campaign counters: counter_delta, campaign_counter, campaign_daily, their triggers; lead
+list indexes for status and campaign-with-status filters
 
 Revision ID: 0007
 Revises: 0006
@@ -54,6 +55,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('campaign_id', 'day', 'metric')
     )
     op.add_column('reply', sa.Column('step_position', sa.Integer(), nullable=True))
+    # GET /leads filtered by status, or by campaign and status, newest first, at scale
+    op.drop_index('ix_lead_ws_status', table_name='lead')
+    op.create_index('ix_lead_ws_status', 'lead', ['workspace_id', 'status', 'created_at', 'id'], unique=False)
+    op.create_index('ix_lead_campaign_status', 'lead', ['campaign_id', 'status', 'created_at', 'id'], unique=False)
 
     # data: the step each matched reply answers, then the counters from the rows
     op.execute(
@@ -67,6 +72,14 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     for stmt in counters.backfill_sql(dialect):
         op.execute(stmt)
+    if dialect == "postgresql":
+        # a queue-like table (every row is deleted within a minute): keep it vacuumed and
+        # its statistics fresh, so reads use its index
+        op.execute(
+            "ALTER TABLE counter_delta SET (autovacuum_vacuum_scale_factor = 0, "
+            "autovacuum_vacuum_threshold = 5000, autovacuum_analyze_scale_factor = 0, "
+            "autovacuum_analyze_threshold = 5000)"
+        )
     create, _ = counters.trigger_ddl(dialect, version=1)
     for stmt in create:
         op.execute(stmt)
@@ -76,6 +89,9 @@ def downgrade() -> None:
     _, drop = counters.trigger_ddl(op.get_bind().dialect.name, version=1)
     for stmt in drop:
         op.execute(stmt)
+    op.drop_index('ix_lead_campaign_status', table_name='lead')
+    op.drop_index('ix_lead_ws_status', table_name='lead')
+    op.create_index('ix_lead_ws_status', 'lead', ['workspace_id', 'status'], unique=False)
     op.drop_column('reply', 'step_position')
     op.drop_table('campaign_daily')
     op.drop_table('campaign_counter')

@@ -39,6 +39,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from outreach.db import Database
 from outreach.leads.status import LeadStatus
 from outreach.models import CampaignCounter, CampaignDaily, CounterDelta
 from outreach.sends.status import SendKind, SendStatus
@@ -46,6 +47,7 @@ from outreach.sends.status import SendKind, SendStatus
 NO_DAY = ""  # a counter kept for all time only (no per-day row)
 ROLLUP_BATCH = 50_000  # deltas folded per transaction
 ROLLUP_LOCK = 0x6F757472  # PostgreSQL advisory lock: one roll-up at a time
+TIDY_AFTER = 50_000  # deltas folded in one round after which `tidy` vacuums at once
 
 TotalKey = tuple[str, int, str, str]  # campaign, step, sender, metric
 DayKey = tuple[str, str, str]  # campaign, day, metric
@@ -348,6 +350,19 @@ async def rollup_batch(session: AsyncSession) -> int:
                 await _run(session, sa.text(stmt), {"top": top[0]})
     await session.commit()
     return int(moved)
+
+
+async def tidy(db: Database, folded: int) -> bool:
+    """After a large fold on PostgreSQL, vacuum and analyze `counter_delta` at once (True
+    when it did): its rows are all dead, and planner statistics taken while it was full
+    would have reads scan it instead of using its index. Autovacuum does the same for it
+    after every 5,000 changes (migration 0007); this covers a burst before autovacuum runs."""
+    if db.dialect != "postgresql" or folded < TIDY_AFTER:
+        return False
+    async with db.engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(sa.text("VACUUM (ANALYZE) counter_delta"))
+    return True
 
 
 async def rollup(session: AsyncSession, max_batches: int = 1_000) -> int:

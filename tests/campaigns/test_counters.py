@@ -215,3 +215,14 @@ async def test_recount_counters_command_repairs_drifted_counters(settings, db: D
     async with db.session() as s:
         leads = (await s.exec(select(Lead).where(Lead.campaign_id == camp.id))).all()
     assert len(leads) == 3
+
+
+async def test_a_large_fold_vacuums_the_deltas_on_postgresql(db: Database) -> None:
+    assert await counters.tidy(db, counters.TIDY_AFTER - 1) is False  # small: autovacuum's
+    done = await counters.tidy(db, counters.TIDY_AFTER)
+    assert done is (db.dialect == "postgresql")
+    if done:
+        async with db.session() as s:
+            conn = await s.connection()
+            sql = "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'counter_delta'"
+            assert (await conn.execute(sa.text(sql))).scalar_one() is not None
