@@ -18,6 +18,8 @@ def alembic_config(settings: Settings | None) -> Config:
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     if settings is not None:
         cfg.attributes["url"] = settings.db_url
+        # Migrations that need more than the URL (0008's encryption keys) read it here.
+        cfg.attributes["settings"] = settings
     return cfg
 
 
@@ -25,3 +27,7 @@ def upgrade(settings: Settings, revision: str = "heads") -> None:
     if settings.db_url.startswith("sqlite"):
         private_dir(settings.data_dir)
     command.upgrade(alembic_config(settings), revision)
+
+
+def downgrade(settings: Settings, revision: str) -> None:
+    command.downgrade(alembic_config(settings), revision)

@@ -22,9 +22,11 @@ from outreach.encryption.crypto import (
     new_key_text,
     parse_keys,
     seal,
+    sealed_length,
     unseal,
 )
 from outreach.encryption.fields import MAILBOX_PASSWORD, WEBHOOK_SECRET
+from outreach.models import Mailbox, WebhookEndpoint
 
 A = bytes(range(32))
 B = bytes(range(100, 132))
@@ -123,6 +125,11 @@ def test_key_material_never_shows_in_a_repr() -> None:
     assert b64(A) not in repr(RING) and repr(A) not in repr(RING)
     s = Settings(encryption_key=f"a:{b64(A)}")
     assert b64(A) not in repr(s) and b64(A) not in str(s.model_dump())
+
+
+def test_the_columns_hold_the_longest_sealed_values() -> None:
+    assert Mailbox.model_fields["password"].metadata[0].max_length >= sealed_length(500)
+    assert WebhookEndpoint.model_fields["secret"].metadata[0].max_length >= sealed_length(200)
 
 
 # -- where the keys come from ----------------------------------------------------------------
