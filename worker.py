@@ -23,6 +23,8 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from outreach.config import Settings, get_settings
 from outreach.db import Database
+from outreach.encryption.crypto import EncryptionError
+from outreach.encryption.stored import verify as verify_stored_secrets
 from outreach.logs import setup_logging
 from outreach.opsserver import OpsServer, sdk_runtime
 from outreach.temporal import connect, register_search_attributes
@@ -213,6 +215,11 @@ async def start_ops_server(
 def run_worker(settings: Settings | None = None) -> int:
     setup_logging()
     settings = settings or get_settings()
+    try:  # the keys open what is stored, or the worker does not start
+        verify_stored_secrets(settings)
+    except EncryptionError as exc:
+        log.error("not starting: %s", exc)
+        return 1
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -17,6 +17,8 @@ from temporalio import activity
 
 from outreach.config import Settings
 from outreach.db import Database
+from outreach.encryption.crypto import DecryptError
+from outreach.encryption.fields import webhook_secret
 from outreach.events import iso
 from outreach.ids import new_id
 from outreach.metrics import WEBHOOK_ATTEMPTS
@@ -34,6 +36,7 @@ class WebhookActivities:
         self, db: Database, settings: Settings, sender: WebhookSender | None = None
     ) -> None:
         self.db = db
+        self.keyring = settings.keyring()
         self.sender = sender or WebhookSender(allow_private=settings.webhook_allow_private_targets)
 
     @activity.defn(name="deliver_webhook")
@@ -87,8 +90,17 @@ class WebhookActivities:
             )
             event_type = event.type
         raw = signing.encode(body)
+        try:
+            secret = webhook_secret(self.keyring, endpoint)
+        except DecryptError as exc:
+            log.error("webhook %s to %s not sent: %s", req.event_id, endpoint.id, exc)
+            return AttemptResult(
+                policy.FAILED,
+                started_at=sent_at,
+                error="The endpoint's signing secret cannot be decrypted; rotate it.",
+            )
         headers = signing.delivery_headers(
-            secret=endpoint.secret,
+            secret=secret,
             body=raw,
             event_id=req.event_id,
             event_type=event_type,

@@ -3,6 +3,7 @@ and starts, signals, updates or queries workflows; it never does the work itself
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,6 +31,8 @@ from api.routes import (
     webhooks,
 )
 from outreach.config import Settings, get_settings
+from outreach.encryption.crypto import EncryptionError
+from outreach.encryption.stored import verify as verify_stored_secrets
 
 API_PREFIX = "/api/v1/outreach"
 JSON_BODY_LIMIT = 1024 * 1024  # 1 MB
@@ -58,6 +61,11 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:  # the keys open what is stored, or the API does not start
+            await asyncio.to_thread(verify_stored_secrets, settings)
+        except EncryptionError as exc:
+            log.error("not starting: %s", exc)
+            raise
         state = AppState(settings, client)
         app.state.outreach = state
         try:

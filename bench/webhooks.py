@@ -252,6 +252,7 @@ async def main(args: argparse.Namespace) -> None:
     global _http
     from outreach.config import Settings
     from outreach.db import Database
+    from outreach.encryption.fields import seal_webhook_secret
     from outreach.ids import new_id
     from outreach.migrate import upgrade
     from outreach.models import WebhookEndpoint, Workspace
@@ -293,13 +294,14 @@ async def main(args: argparse.Namespace) -> None:
             s.add(ws)
             await s.flush()
             for r in receivers:
+                endpoint_id = new_id("whk")
                 s.add(
                     WebhookEndpoint(
-                        id=new_id("whk"),
+                        id=endpoint_id,
                         workspace_id=ws.id,
                         url=r.url,
                         events=["*"],
-                        secret=new_secret(),
+                        secret=seal_webhook_secret(settings.keyring(), endpoint_id, new_secret()),
                     )
                 )
             await s.commit()

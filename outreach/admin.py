@@ -114,6 +114,22 @@ def recount_counters(settings: Settings) -> dict[str, Any]:
     return asyncio.run(_run())
 
 
+def generate_encryption_key() -> dict[str, Any]:
+    """A new key, printed for the operator to put in OUTREACH_ENCRYPTION_KEY (first, for a
+    rotation); nothing is stored."""
+    from outreach.encryption.crypto import new_key_text
+
+    key = new_key_text()
+    return {"keyId": key.split(":", 1)[0], "key": key}
+
+
+def rotate_encryption_key(settings: Settings) -> dict[str, Any]:
+    """Re-encrypt every stored secret under the current key: see README, Secrets at rest."""
+    from outreach.encryption.stored import rotate
+
+    return rotate(settings)
+
+
 DEMO_STEPS = [
     (
         "email",

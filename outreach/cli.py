@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         "classify", help="classify a reply (see `outreach classify --help`)", add_help=False
     )
 
-    admin = sub.add_parser("admin", help="workspaces and API keys")
+    admin = sub.add_parser("admin", help="workspaces, API keys and encryption keys")
     asub = admin.add_subparsers(dest="admin_command", required=True)
     cw = asub.add_parser("create-workspace")
     cw.add_argument("--name", required=True)
@@ -77,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     rk = asub.add_parser("revoke-key")
     rk.add_argument("key_id")
     asub.add_parser("recount-counters", help="rebuild the campaign counters from the rows")
+    asub.add_parser(
+        "generate-encryption-key",
+        help="print a new key for OUTREACH_ENCRYPTION_KEY (nothing is stored)",
+    )
+    asub.add_parser(
+        "rotate-encryption-key",
+        help="re-encrypt every stored secret under the current (first) key",
+    )
 
     sup = sub.add_parser("suppressions", help="the suppression list (through the API)")
     ssub = sup.add_subparsers(dest="suppressions_command", required=True)
@@ -128,8 +136,9 @@ def run(argv: list[str]) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - one clear line, not a traceback
         from outreach.admin import AdminError
+        from outreach.encryption.crypto import EncryptionError
 
-        if isinstance(exc, AdminError | ValueError):
+        if isinstance(exc, AdminError | ValueError | EncryptionError):
             return _fail(str(exc))
         return _fail(f"{type(exc).__name__}: {exc}")
 
@@ -161,9 +170,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "api":
         import uvicorn
 
+        from outreach.encryption.stored import verify
         from outreach.logs import setup_logging
 
         setup_logging()
+        verify(settings)  # a wrong or missing key: one line, before uvicorn starts
         uvicorn.run(
             "api.main:app_factory",
             factory=True,
@@ -205,6 +216,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             _print(admin.revoke_key(settings, args.key_id))
         elif args.admin_command == "recount-counters":
             _print(admin.recount_counters(settings))
+        elif args.admin_command == "generate-encryption-key":
+            _print(admin.generate_encryption_key())
+        elif args.admin_command == "rotate-encryption-key":
+            _print(admin.rotate_encryption_key(settings))
         return 0
     return _fail(f"unknown command {args.command}")
 

@@ -9,10 +9,13 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import AliasChoices, Field, PrivateAttr, field_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from outreach.encryption.crypto import Keyring
 
 
 def _rewrite_db_url(url: str) -> str:
@@ -49,6 +52,11 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:8000"
     # Signs unsubscribe tokens. Default: a random key kept in <data_dir>/secret_key.
     secret_key: str | None = None
+    # Encrypts mailbox passwords and webhook secrets at rest (outreach/encryption/keys.py):
+    # `[<kid>:]<base64 of 32 bytes>`, comma-separated, the current key first; or a file
+    # holding them. Default: with SQLite, a key generated once into <data_dir>/encryption_key.
+    encryption_key: SecretStr | None = None
+    encryption_key_file: Path | None = None
 
     # Dev and tests only (`outreach dev` turns it on): every outbound connection made on a
     # user's behalf (webhook targets, IMAP hosts; see outreach.netguard) may then reach
@@ -72,6 +80,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
 
     _signing_key: tuple[tuple[str | None, Path], bytes] | None = PrivateAttr(None)
+    _keyring: tuple[tuple[object, ...], Keyring] | None = PrivateAttr(None)
 
     @field_validator("rate_limits")
     @classmethod
@@ -115,6 +124,17 @@ class Settings(BaseSettings):
         if self._signing_key is None or self._signing_key[0] != source:
             self._signing_key = (source, self._load_signing_key())
         return self._signing_key[1]
+
+    def keyring(self) -> Keyring:
+        """The keys that encrypt stored secrets (the first seals, all open); loaded once
+        per process. Raises KeyConfigError (a clear sentence) when missing or malformed."""
+        from outreach.encryption.keys import load_keyring
+
+        key = self.encryption_key.get_secret_value() if self.encryption_key else None
+        source = (key, self.encryption_key_file, self.data_dir, self.db_url)
+        if self._keyring is None or self._keyring[0] != source:
+            self._keyring = (source, load_keyring(self))
+        return self._keyring[1]
 
     def _load_signing_key(self) -> bytes:
         if self.secret_key:

@@ -28,6 +28,7 @@ from pathlib import Path
 from outreach import admin
 from outreach.config import Settings
 from outreach.datadir import SQLITE_COMPANIONS, private_dir, tighten
+from outreach.encryption.keys import ensure_data_dir_key
 from outreach.migrate import upgrade
 from outreach.temporal import connect, register_search_attributes
 
@@ -232,6 +233,9 @@ def run_dev(args: argparse.Namespace) -> int:
             )
             return 1
 
+    if not settings.encryption_key and not settings.encryption_key_file:
+        # The one-machine key, whatever the database (the children all read this file).
+        ensure_data_dir_key(settings)
     upgrade(settings)
     settings.signing_key()  # create it once, before several processes race for it
     # Temporal creates its database itself (under the children's umask 077: 0600); an

@@ -408,7 +408,12 @@ class WebhookEndpoint(SQLModel, table=True):
     events: list[str] = json_field(list)
     enabled: bool = True
     disabled_reason: str | None = Field(default=None, max_length=200)
-    secret: str = Field(max_length=200)  # write-only: shown once, never returned again
+    # The signing secret, shown once and never returned again, stored sealed
+    # (outreach/encryption/fields.py: `enc:v1:<kid>:...`, never the secret itself).
+    secret: str = Field(max_length=1200)
+    secret_hint: str = Field(  # `whsec_...` and the secret's last 4 characters
+        default="", max_length=40, sa_column_kwargs={"server_default": ""}
+    )
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 
@@ -460,7 +465,8 @@ class Mailbox(SQLModel, table=True):
     port: int = 993
     security: str = Field(default="tls", max_length=20)  # tls | starttls | none
     username: str = Field(max_length=320)
-    password: str = Field(max_length=500)  # write-only
+    # Write-only, stored sealed (outreach/encryption/fields.py), never the password itself.
+    password: str = Field(max_length=3000)
     folder: str = Field(default="INBOX", max_length=200)
     enabled: bool = True
     # False: the first sync starts after the messages already in the folder.
@@ -474,6 +480,18 @@ class Mailbox(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+
+
+# -- encryption at rest --------------------------------------------------------------------
+
+
+class EncryptionCheck(SQLModel, table=True):
+    """A known value sealed under the current key (outreach/encryption/stored.py): a wrong
+    key is told at start, before any secret is needed."""
+
+    __tablename__ = "encryption_check"
+    id: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
 
 
 # -- outbox (what a workflow must learn about, kept until Temporal has it) ---------------

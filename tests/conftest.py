@@ -28,6 +28,9 @@ from outreach.temporal import register_search_attributes  # noqa: E402
 from tests.helpers import SmtpRecorder, start_smtp  # noqa: E402
 
 BIN = Path(sys.executable).parent
+# A fixed key (id `test`) for the suite's database: what the app reads from
+# OUTREACH_ENCRYPTION_KEY. Tests of other keys build their own settings.
+TEST_ENCRYPTION_KEY = "test:" + "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0wMDA="
 
 
 def _binary(name: str) -> str:
@@ -95,6 +98,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         database_url=db_url,
         task_queue=f"test-{uuid.uuid4().hex[:8]}",
         secret_key="test-secret-key",
+        encryption_key=TEST_ENCRYPTION_KEY,
         public_url="https://outreach.test",
         webhook_allow_private_targets=True,
         send_jitter_seconds=0,

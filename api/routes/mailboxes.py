@@ -25,6 +25,7 @@ from api.docs import scoped
 from api.errors import APIError, unprocessable
 from api.pagination import Page, page_params
 from outreach import netguard
+from outreach.encryption.fields import seal_mailbox_password
 from outreach.ids import new_id
 from outreach.inbound.schedules import (
     create_mailbox_schedule,
@@ -270,14 +271,18 @@ async def create_mailbox(
     port = body.port or DEFAULT_PORTS[body.security]
     await check_reachable(state, host, port)
     now = utcnow()
+    mailbox_id = new_id("mbx")
+    password = seal_mailbox_password(
+        state.settings.keyring(), mailbox_id, check_text("password", body.password)
+    )
     mailbox = Mailbox(
-        id=new_id("mbx"),
+        id=mailbox_id,
         workspace_id=principal.workspace_id,
         host=host,
         port=port,
         security=body.security,
         username=check_text("username", body.username),
-        password=check_text("password", body.password),
+        password=password,
         folder=check_text("folder", body.folder.strip() or "INBOX"),
         enabled=body.enabled,
         sync_existing=body.sync_existing,
@@ -328,6 +333,10 @@ async def update_mailbox(
     for name in ("username", "password", "folder"):
         if name in changes:
             changes[name] = check_text(name, changes[name])
+    if "password" in changes:
+        changes["password"] = seal_mailbox_password(
+            state.settings.keyring(), mailbox.id, changes["password"]
+        )
     check_security(changes.get("security", mailbox.security), changes.get("host", mailbox.host))
     if "host" in changes or "port" in changes:
         await check_reachable(

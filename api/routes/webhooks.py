@@ -23,6 +23,8 @@ from api.errors import APIError, not_found, unprocessable
 from api.pagination import Page, page_params
 from api.schemas import In, Out, Timestamp
 from outreach.contracts import WEBHOOK_DELIVERY_WORKFLOW, DeliveryInput
+from outreach.encryption.crypto import Keyring
+from outreach.encryption.fields import seal_webhook_secret
 from outreach.events import (
     SUBSCRIBABLE_EVENT_TYPES,
     delivery_search_attributes,
@@ -148,14 +150,23 @@ def webhook_out(endpoint: WebhookEndpoint) -> WebhookOut:
         events=list(endpoint.events),
         enabled=endpoint.enabled,
         disabled_reason=endpoint.disabled_reason,
-        secret_hint=secret_hint(endpoint.secret),
+        secret_hint=endpoint.secret_hint,
         created_at=endpoint.created_at,
         updated_at=endpoint.updated_at,
     )
 
 
-def with_secret(endpoint: WebhookEndpoint) -> WebhookWithSecret:
-    return WebhookWithSecret(**webhook_out(endpoint).model_dump(), secret=endpoint.secret)
+def with_secret(endpoint: WebhookEndpoint, secret: str) -> WebhookWithSecret:
+    """The answer that shows the secret, this once (the row holds it sealed)."""
+    return WebhookWithSecret(**webhook_out(endpoint).model_dump(), secret=secret)
+
+
+def set_secret(keyring: Keyring, endpoint: WebhookEndpoint) -> str:
+    """A new signing secret on the endpoint, sealed; the plaintext to show once."""
+    secret = new_secret()
+    endpoint.secret = seal_webhook_secret(keyring, endpoint.id, secret)
+    endpoint.secret_hint = secret_hint(secret)
+    return secret
 
 
 def delivery_out(d: WebhookDelivery, attempts: list[WebhookAttempt]) -> DeliveryOut:
@@ -304,13 +315,14 @@ async def create_webhook(
         description=body.description,
         events=events,
         enabled=body.enabled,
-        secret=new_secret(),
+        secret="",
         created_at=now,
         updated_at=now,
     )
+    secret = set_secret(state.settings.keyring(), endpoint)
     session.add(endpoint)
     await session.commit()
-    return with_secret(endpoint)
+    return with_secret(endpoint, secret)
 
 
 @router.get(
@@ -411,16 +423,17 @@ async def delete_webhook(
 async def rotate_secret(
     webhook_id: str,
     session: SessionDep,
+    state: StateDep,
     principal: Annotated[Principal, require(Scope.WEBHOOKS_WRITE)],
 ) -> WebhookWithSecret:
     """Returns the new `secret` once. It signs every request from now on, retries of
     earlier events included; the old secret stops working at once."""
     endpoint = await get_owned(session, WebhookEndpoint, webhook_id, principal)
-    endpoint.secret = new_secret()
+    secret = set_secret(state.settings.keyring(), endpoint)
     endpoint.updated_at = utcnow()
     session.add(endpoint)
     await session.commit()
-    return with_secret(endpoint)
+    return with_secret(endpoint, secret)
 
 
 _TEST_DOC = scoped("webhooks:write", 404, 503, summary="Send a signed test event")

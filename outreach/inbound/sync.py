@@ -30,6 +30,8 @@ from sqlmodel import col, update
 from temporalio.service import RPCError
 
 from outreach.db import Database
+from outreach.encryption.crypto import DecryptError, Keyring
+from outreach.encryption.fields import mailbox_password
 from outreach.inbound.contracts import SyncOutcome
 from outreach.inbound.imap import Fetched, ImapConfig, ImapError, ImapFolder
 from outreach.inbound.message import RAW_CAP, MalformedMessage, clip, parse_message
@@ -47,13 +49,14 @@ BATCH = 20
 OnStored = Callable[[Reply], Awaitable[object]]
 
 
-def imap_config(mailbox: Mailbox) -> ImapConfig:
+def imap_config(mailbox: Mailbox, keyring: Keyring) -> ImapConfig:
+    """The connection settings, the password opened (only here: for the login)."""
     return ImapConfig(
         host=mailbox.host,
         port=mailbox.port,
         security=mailbox.security,
         username=mailbox.username,
-        password=mailbox.password,
+        password=mailbox_password(keyring, mailbox),
         folder=mailbox.folder,
     )
 
@@ -103,6 +106,13 @@ async def _sync_open(
 ) -> SyncOutcome:
     mailbox_id = mailbox.id
     try:
+        config = imap_config(mailbox, db.settings.keyring())
+    except DecryptError as exc:
+        log.error("mailbox %s: %s", mailbox_id, exc)
+        error = "the stored password cannot be decrypted: set it again"
+        await _finish(db, mailbox_id, error)
+        return SyncOutcome(SyncStatus.ERROR, error=error)
+    try:
         # The guard again at every connection (DNS may have changed since the mailbox was
         # saved), and the connection goes to an address it passed.
         addresses = await checked_addresses(
@@ -110,7 +120,7 @@ async def _sync_open(
             mailbox.port,
             allow_private=db.settings.webhook_allow_private_targets,
         )
-        folder = await run_imap(ImapFolder.open, imap_config(mailbox), addresses)
+        folder = await run_imap(ImapFolder.open, config, addresses)
     except (ImapError, TargetRefused, Unresolvable) as exc:
         error = str(exc) if isinstance(exc, ImapError) else f"host refused: {exc}"
         if isinstance(exc, Unresolvable):

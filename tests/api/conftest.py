@@ -16,6 +16,7 @@ from api.deps import AppState
 from api.main import create_app
 from outreach.config import Settings
 from outreach.db import Database
+from outreach.encryption.fields import seal_mailbox_password, seal_webhook_secret
 from outreach.ids import new_id
 from outreach.models import (
     Campaign,
@@ -175,12 +176,14 @@ async def make_resources(db: Database, workspace_id: str) -> Resources:
             text="Hi",
             status="sent",
         )
+        keyring = db.settings.keyring()
+        endpoint_id, mailbox_id = new_id("whk"), new_id("mbx")
         endpoint = WebhookEndpoint(
-            id=new_id("whk"),
+            id=endpoint_id,
             workspace_id=workspace_id,
             url="http://127.0.0.1:9/hook",
             events=["lead.created"],
-            secret="whsec_matrix_secret",
+            secret=seal_webhook_secret(keyring, endpoint_id, "whsec_matrix_secret"),
         )
         event = Event(
             id=new_id("evt"),
@@ -190,11 +193,11 @@ async def make_resources(db: Database, workspace_id: str) -> Resources:
             dedupe_key=f"matrix:{new_id('evt')}",
         )
         mailbox = Mailbox(
-            id=new_id("mbx"),
+            id=mailbox_id,
             workspace_id=workspace_id,
             host="imap.example.com",
             username="inbox@example.com",
-            password="mailbox-password",
+            password=seal_mailbox_password(keyring, mailbox_id, "mailbox-password"),
         )
         suppression = Suppression(
             id=new_id("sup"),

@@ -43,6 +43,7 @@ from outreach.contracts import (
     TouchSent,
 )
 from outreach.db import Database
+from outreach.encryption.fields import seal_mailbox_password
 from outreach.events import publish_events
 from outreach.inbound.contracts import MAILBOX_SYNC_WORKFLOW
 from outreach.models import Campaign, ChannelTouch, Lead, Mailbox, Send, utcnow
@@ -664,14 +665,15 @@ async def inbound_dsn_bounces_the_lead(r: Run) -> None:
 async def mailbox_sync_unreachable(r: Run) -> None:
     ws = await make_workspace(r.db)
     async with r.db.session() as s:
+        mailbox_id = "mbx_" + os.urandom(6).hex()
         mailbox = Mailbox(
-            id="mbx_" + os.urandom(6).hex(),
+            id=mailbox_id,
             workspace_id=ws.id,
             host="127.0.0.1",
             port=free_port(),
             security="none",
             username="u",
-            password="p",
+            password=seal_mailbox_password(r.db.settings.keyring(), mailbox_id, "p"),
         )
         s.add(mailbox)
         await s.commit()

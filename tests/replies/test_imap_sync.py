@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from outreach.db import Database
+from outreach.encryption.fields import seal_mailbox_password
 from outreach.ids import new_id
 from outreach.inbound.contracts import MAILBOX_SYNC_WORKFLOW, SyncOutcome
 from outreach.inbound.message import RAW_CAP
@@ -30,15 +31,16 @@ async def make_mailbox(
     folder: str = "INBOX",
     **kw: object,
 ) -> Mailbox:
+    mailbox_id = new_id("mbx")
     async with flow.db.session() as s:
         mbx = Mailbox(
-            id=new_id("mbx"),
+            id=mailbox_id,
             workspace_id=workspace_id,
             host=dovecot.host,
             port=dovecot.port,
             security="none",
             username=user,
-            password=password,
+            password=seal_mailbox_password(flow.db.settings.keyring(), mailbox_id, password),
             folder=folder,
             **kw,
         )

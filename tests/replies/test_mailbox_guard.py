@@ -18,6 +18,7 @@ import pytest
 
 from outreach.config import Settings
 from outreach.db import Database
+from outreach.encryption.fields import seal_mailbox_password
 from outreach.ids import new_id
 from outreach.inbound.imap import ImapConfig, ImapError, ImapFolder
 from outreach.inbound.sync import sync_mailbox
@@ -96,15 +97,16 @@ async def test_an_unresolvable_host_is_refused_at_creation(
 
 
 async def make_row(db: Database, workspace_id: str, host: str, port: int, **kw: object) -> Mailbox:
+    mailbox_id = new_id("mbx")
     async with db.session() as s:
         mbx = Mailbox(
-            id=new_id("mbx"),
+            id=mailbox_id,
             workspace_id=workspace_id,
             host=host,
             port=port,
             security=kw.pop("security", "none"),
             username="user",
-            password="Pass-Word-9",
+            password=seal_mailbox_password(db.settings.keyring(), mailbox_id, "Pass-Word-9"),
             sync_existing=True,
             **kw,
         )

@@ -6,6 +6,7 @@ the code uses."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shlex
@@ -157,6 +158,7 @@ def test_engine_env_vars_are_ones_the_config_reads(name: str) -> None:
         "TEMPORAL_ADDRESS",
         "TEMPORAL_NAMESPACE",
         "OUTREACH_SECRET_KEY",
+        "OUTREACH_ENCRYPTION_KEY",
         "OUTREACH_PUBLIC_URL",
     } <= set(env)
 
@@ -166,6 +168,7 @@ def test_engine_env_makes_valid_settings(name: str, monkeypatch: pytest.MonkeyPa
     values = example_env() | {
         "POSTGRES_PASSWORD": "pw0123",
         "OUTREACH_SECRET_KEY": "s" * 40,
+        "OUTREACH_ENCRYPTION_KEY": base64.b64encode(b"k" * 32).decode(),
         "OUTREACH_SMTP_HOST": "smtp.example.com",
     }
     for key in list(os.environ):
@@ -178,6 +181,7 @@ def test_engine_env_makes_valid_settings(name: str, monkeypatch: pytest.MonkeyPa
     assert settings.temporal_address == "temporal:7233"
     assert settings.temporal_namespace == example_env()["TEMPORAL_NAMESPACE"]
     assert settings.signing_key() == b"s" * 40
+    assert settings.keyring().current.material == b"k" * 32
     if name == "worker":
         assert (settings.smtp_host, settings.smtp_port, settings.smtp_tls) == (
             "smtp.example.com",
@@ -216,7 +220,7 @@ def test_secrets_come_from_env_and_are_required() -> None:
                         f"{name}.{key}: {m.group(0)}"
                     )
     required = {m.group(1) for m in _VAR.finditer(text) if m.group(2) == ":?"}
-    assert {"POSTGRES_PASSWORD", "OUTREACH_SECRET_KEY"} <= required
+    assert {"POSTGRES_PASSWORD", "OUTREACH_SECRET_KEY", "OUTREACH_ENCRYPTION_KEY"} <= required
     documented = example_env()
     used = {m.group(1) for m in _VAR.finditer(text)}
     assert used <= set(documented), f"undocumented in .env.example: {used - set(documented)}"

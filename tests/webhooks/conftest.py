@@ -10,10 +10,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from outreach.config import Settings
 from outreach.db import Database
+from outreach.encryption.fields import seal_webhook_secret
 from outreach.events import record_event
 from outreach.ids import new_id
 from outreach.models import WebhookDelivery, WebhookEndpoint
-from outreach.webhooks.signing import new_secret
+from outreach.webhooks.signing import new_secret, secret_hint
 from tests.conftest import settings_for
 from tests.helpers import running_worker
 
@@ -25,14 +26,17 @@ async def make_endpoint(
     events: list[str] | None = None,
     enabled: bool = True,
 ) -> WebhookEndpoint:
+    endpoint_id = new_id("whk")
+    secret = new_secret()
     async with db.session() as s:
         endpoint = WebhookEndpoint(
-            id=new_id("whk"),
+            id=endpoint_id,
             workspace_id=workspace_id,
             url=url,
             events=events or ["*"],
             enabled=enabled,
-            secret=new_secret(),
+            secret=seal_webhook_secret(db.settings.keyring(), endpoint_id, secret),
+            secret_hint=secret_hint(secret),
         )
         s.add(endpoint)
         await s.commit()

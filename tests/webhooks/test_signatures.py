@@ -15,6 +15,7 @@ from gidgethub import ValidationFailure
 from gidgethub.sansio import validate_event
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from outreach.encryption.fields import webhook_secret
 from outreach.events import iso, publish_events
 from outreach.models import Event
 from outreach.temporal import webhook_workflow_id
@@ -61,7 +62,7 @@ async def delivered(ts_env, db, wh_settings) -> tuple[Hit, str, Event]:
         handle = ts_env.client.get_workflow_handle(webhook_workflow_id(event_id, endpoint.id))
         await result_of(ts_env, handle)
     [hit] = r.hits
-    return hit, endpoint.secret, await reload(db, Event, event_id)
+    return hit, webhook_secret(db.settings.keyring(), endpoint), await reload(db, Event, event_id)
 
 
 async def test_the_envelope_and_headers(delivered) -> None:
