@@ -236,6 +236,7 @@ async def main(args: argparse.Namespace) -> int:
     from outreach import admin
     from outreach.config import Settings
     from outreach.db import make_sync_engine
+    from outreach.encryption.crypto import new_key_text
     from outreach.migrate import upgrade
 
     admin_url = sa.engine.make_url(pg_admin_url())
@@ -250,6 +251,7 @@ async def main(args: argparse.Namespace) -> int:
         "OUTREACH_DATA_DIR": str(work),
         "OUTREACH_DATABASE_URL": db_url,
         "OUTREACH_SECRET_KEY": "bench",
+        "OUTREACH_ENCRYPTION_KEY": new_key_text(),  # PostgreSQL needs one given
         "OUTREACH_LOG_LEVEL": "WARNING",
         "TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",  # reads never need it
     }

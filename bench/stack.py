@@ -43,6 +43,7 @@ async def running_stack(
     from outreach import admin
     from outreach.config import Settings
     from outreach.devserver import temporal_command
+    from outreach.encryption.crypto import new_key_text
     from outreach.migrate import upgrade
     from outreach.temporal import register_search_attributes
 
@@ -60,6 +61,7 @@ async def running_stack(
         "OUTREACH_SMTP_PORT": str(smtp_port),
         "OUTREACH_SMTP_TLS": "none",
         "OUTREACH_SECRET_KEY": "bench",
+        "OUTREACH_ENCRYPTION_KEY": new_key_text(),  # PostgreSQL needs one given
         "OUTREACH_LOG_LEVEL": "WARNING",
         "OUTREACH_SEND_JITTER_SECONDS": "0",
         "OUTREACH_METRICS_PORT": "0",
