@@ -51,6 +51,7 @@ EVENT_TYPES = (
     "reply.classified",
     "channel_touch.queued",
     "channel_touch.sent",
+    "lead.deleted",  # additive: a lead was erased (its data names no person)
 )
 
 
