@@ -34,6 +34,7 @@ def main_queue_workflows() -> list[type]:
     """The workflows of the main task queue (the webhooks queue has its own)."""
     from workflows.campaign import CampaignSyncWorkflow
     from workflows.drafts import DraftReplyWorkflow, RegenerateTouchWorkflow, ReplySendWorkflow
+    from workflows.erasure import EraseLeadsWorkflow
     from workflows.lead import LeadWorkflow
     from workflows.mailbox import MailboxSyncWorkflow
     from workflows.outbox import OutboxSweepWorkflow
@@ -48,6 +49,7 @@ def main_queue_workflows() -> list[type]:
         DraftReplyWorkflow,
         RegenerateTouchWorkflow,
         ReplySendWorkflow,
+        EraseLeadsWorkflow,
     ]
 
 
@@ -65,6 +67,7 @@ def all_workflows() -> list[type]:
 def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[Worker]:
     from activities.drafts import DraftActivities, ReplySendActivities
     from activities.email import EmailActivities
+    from activities.erasure import ErasureActivities
     from activities.leads import LeadActivities
     from activities.outbox import OutboxActivities
     from activities.replies import ReplyActivities
@@ -77,6 +80,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     outbox = OutboxActivities(db, settings, client)
     drafts = DraftActivities(db, settings, client)
     reply_send = ReplySendActivities(db, settings, client)
+    erasure = ErasureActivities(db, settings, client)
 
     return [
         Worker(
@@ -100,6 +104,9 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 drafts.regenerate_with_model,
                 drafts.regenerate_variant,
                 reply_send.fail,
+                erasure.end_lead_workflows,
+                erasure.erase_rows,
+                erasure.forget_executions,
             ],
             workflow_runner=workflow_runner(),
         ),
