@@ -13,6 +13,7 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 import api.routes.erasure as erasure_routes
+from activities.email import unsubscribe_url
 from outreach.db import Database
 from outreach.ids import new_id
 from outreach.models import Event, Lead, Reply, Send, Suppression, WebhookDelivery, WebhookEndpoint
@@ -132,6 +133,9 @@ async def test_delete_erases_every_row_and_keeps_the_address_suppressed(tenant: 
     other = await tenant.campaign(db)
     again_lead = await tenant.post_lead(other.id, address)
     assert again_lead.status_code == 201 and again_lead.json()["status"] == "unsubscribed"
+    link = unsubscribe_url(tenant.stack.settings, again_lead.json()["id"]).split("/u/")[1]
+    page = await tenant.http.get(f"/u/{link}", headers={"Accept": "text/html"})
+    assert "You are unsubscribed" in page.text
     bulk = await tenant.http.post(
         f"{API}/leads/bulk",
         headers=tenant.auth,
