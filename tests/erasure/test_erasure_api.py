@@ -291,3 +291,31 @@ async def test_a_slow_erasure_answers_202_and_finishes_by_itself(tenant: Tenant,
         return await reload(db, Lead, other) is None
 
     await eventually(gone)
+
+
+async def test_delete_erases_replies_with_their_drafts_and_answers(tenant: Tenant, db):
+    camp = await tenant.campaign(db)
+    address = _address()
+    lead_id = (await tenant.post_lead(camp.id, address, firstName="Sam")).json()["id"]
+    send = await _first_sent(db, lead_id)
+    inbound = await tenant.http.post(
+        f"{API}/inbound",
+        headers={**tenant.auth, **RFC822},
+        content=message(
+            sender=address,
+            body="Sounds interesting, can you tell me more about pricing?",
+            in_reply_to=send.message_id,
+        ),
+    )
+    assert inbound.status_code == 202, inbound.text
+    reply = await _reply_done(db, tenant.ws.id, address)
+    drafted = await tenant.http.post(f"{API}/replies/{reply.id}/draft", headers=tenant.auth)
+    assert drafted.status_code == 201, drafted.text
+    draft_id = drafted.json()["id"]
+    answered = await tenant.http.post(
+        f"{API}/replies/{reply.id}/send", headers=tenant.auth, json={"draftId": draft_id}
+    )
+    assert answered.status_code == 200, answered.text  # an answer: a send of kind reply
+
+    assert (await tenant.delete_lead(lead_id)).status_code == 204
+    assert await leftovers(db, address, lead_id, reply.id, draft_id) == []
