@@ -16,7 +16,7 @@ from outreach.temporal import lead_workflow_id
 from tests.erasure.conftest import Tenant, leftovers
 from tests.helpers import eventually, sends_of
 
-HOLD_DATA = 4.0  # seconds the SMTP server holds its answer to DATA
+HOLD_DATA = 4.0  # seconds the SMTP server holds its answer to DATA (under smtp_timeout 5)
 
 
 async def test_erasing_a_lead_mid_send_leaves_nothing(
