@@ -37,6 +37,7 @@ def main_queue_workflows() -> list[type]:
     from workflows.campaign import CampaignSyncWorkflow
     from workflows.counters import CountersRollupWorkflow
     from workflows.drafts import DraftReplyWorkflow, RegenerateTouchWorkflow, ReplySendWorkflow
+    from workflows.erasure import EraseLeadsWorkflow
     from workflows.lead import LeadWorkflow
     from workflows.mailbox import MailboxSyncWorkflow
     from workflows.outbox import OutboxSweepWorkflow
@@ -52,6 +53,7 @@ def main_queue_workflows() -> list[type]:
         RegenerateTouchWorkflow,
         ReplySendWorkflow,
         CountersRollupWorkflow,
+        EraseLeadsWorkflow,
     ]
 
 
@@ -70,6 +72,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     from activities.counters import CounterActivities
     from activities.drafts import DraftActivities, ReplySendActivities
     from activities.email import EmailActivities
+    from activities.erasure import ErasureActivities
     from activities.leads import LeadActivities
     from activities.outbox import OutboxActivities
     from activities.replies import ReplyActivities
@@ -83,6 +86,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     drafts = DraftActivities(db, settings, client)
     reply_send = ReplySendActivities(db, settings, client)
     counter = CounterActivities(db, settings, client)
+    erasure = ErasureActivities(db, settings, client)
 
     return [
         Worker(
@@ -107,6 +111,9 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 drafts.regenerate_variant,
                 reply_send.fail,
                 counter.rollup,
+                erasure.end_lead_workflows,
+                erasure.erase_rows,
+                erasure.forget_executions,
             ],
             workflow_runner=workflow_runner(),
         ),

@@ -29,6 +29,7 @@ from outreach.contracts import StepRequest, StepResult
 from outreach.events import event_ids_for, publish_events, record_event
 from outreach.ids import new_id
 from outreach.leads import status as lead_status
+from outreach.leads.erasure_store import hold_lead
 from outreach.leads.plans import plan_from
 from outreach.leads.status import LeadStatus, is_terminal
 from outreach.metrics import SENDS
@@ -145,6 +146,19 @@ class _Step:
 
     def __post_init__(self) -> None:
         self.send_existed = self.send is not None  # read at the start of this attempt
+        self.held = False  # the lead's row is held by the open transaction
+
+    async def hold(self) -> None:
+        """Hold the lead's row before this transaction writes anything (LeadErased when it
+        is gone: an erasure ran meanwhile, and nothing about the lead may be written)."""
+        if self.held:
+            return
+        lead_id = self.req.lead_id
+        with self.s.sync_session.no_autoflush:
+            if not await hold_lead(self.s, lead_id):
+                await self.s.rollback()  # (expires the rows read: touch none of them now)
+                raise LeadErased(lead_id)
+        self.held = True
 
     def result(
         self,
@@ -196,13 +210,28 @@ class _Step:
         )
 
 
+class LeadErased(Exception):
+    """The lead's row went while the step ran (an erasure): the step writes nothing."""
+
+
 class EmailActivities(Activities):
     async def _commit_and_publish(self, ctx: _Step) -> None:
+        await ctx.hold()
         await ctx.s.commit()
+        ctx.held = False
         await self._publish(ctx.events)
 
     @activity.defn(name="perform_step")
     async def perform_step(self, req: StepRequest) -> StepResult:
+        try:
+            return await self._perform_step(req)
+        except LeadErased:
+            log.info("lead %s erased during step %s: nothing recorded", req.lead_id, req.position)
+            return StepResult(
+                StepOutcome.LEAD_INACTIVE, lead_status=LeadStatus.STOPPED, position=req.position
+            )
+
+    async def _perform_step(self, req: StepRequest) -> StepResult:
         async with self.db.session() as s:
             # One round trip (see _STEP_ROW).
             row = (
@@ -278,6 +307,7 @@ class EmailActivities(Activities):
             if ctx.suppressed == SuppressionReason.BOUNCED
             else LeadStatus.UNSUBSCRIBED
         )
+        await ctx.hold()
         lead.status, lead.status_reason = status, f"suppressed ({ctx.suppressed})"
         lead.finished_at = lead.updated_at = utcnow()
         ctx.s.add(lead)
@@ -339,6 +369,7 @@ class EmailActivities(Activities):
             raise ApplicationError(str(exc), type=RENDER_FAILED, non_retryable=True) from exc
 
         # Claim: daily-cap slot, Message-ID and rendered content, in one commit.
+        await ctx.hold()
         cap_day = send.cap_day
         if campaign.daily_cap and not req.forced and cap_day is None:
             cap_day = schedule.local_day(req.scheduled_at, campaign.timezone)
@@ -348,6 +379,7 @@ class EmailActivities(Activities):
                     retry_at=schedule.start_of_next_day(req.scheduled_at, campaign.timezone),
                 )
                 await s.rollback()
+                ctx.held = False
                 await publish_events(
                     self.db, self.client, self.settings.webhook_task_queue, ctx.events
                 )
@@ -363,6 +395,7 @@ class EmailActivities(Activities):
         send.error = None
         s.add(send)
         await s.commit()
+        ctx.held = False
         try:
             await deliver_claimed(s, self.settings, send, raw, outgoing.from_email, lead.email)
         except mail.SmtpBounce as exc:
@@ -376,6 +409,7 @@ class EmailActivities(Activities):
     async def _sent(self, ctx: _Step) -> StepResult:
         send, lead = ctx.send, ctx.lead
         assert send is not None
+        await ctx.hold()
         now = utcnow()
         send.status, send.sent_at, send.updated_at = SendStatus.SENT, now, now
         ctx.s.add(send)
@@ -396,6 +430,7 @@ class EmailActivities(Activities):
     async def _bounced(self, ctx: _Step, error: str, code: int) -> StepResult:
         send, lead = ctx.send, ctx.lead
         assert send is not None
+        await ctx.hold()
         now = utcnow()
         send.status, send.error, send.smtp_code = SendStatus.BOUNCED, error, code
         send.updated_at = now
@@ -434,6 +469,7 @@ class EmailActivities(Activities):
     async def _unknown(self, ctx: _Step, error: str) -> StepResult:
         send, lead = ctx.send, ctx.lead
         assert send is not None
+        await ctx.hold()
         send.status, send.error, send.updated_at = SendStatus.UNKNOWN, error, utcnow()
         ctx.s.add(send)
         SENDS.labels(outcome=SendStatus.UNKNOWN.value).inc()
@@ -456,6 +492,7 @@ class EmailActivities(Activities):
 
     async def _queue_touch(self, ctx: _Step, step: Step) -> StepResult:
         s, lead = ctx.s, ctx.lead
+        await ctx.hold()
         touch = (
             await s.exec(
                 select(ChannelTouch).where(

@@ -14,6 +14,7 @@ from activities.base import Activities
 from outreach.campaigns.status import CampaignStatus
 from outreach.contracts import LeadSignal, LeadTransition, Plan, TouchSent
 from outreach.events import record_event
+from outreach.leads.erasure_store import hold_lead
 from outreach.leads.plans import load_plan
 from outreach.leads.status import (
     PAUSED_BY_FAILURE,
@@ -71,6 +72,9 @@ class LeadActivities(Activities):
         `paused` with reason `send_failed` also reports the failed send (`send.failed`)."""
         events = list(events)
         async with self.db.session() as s:
+            # Held first: an erasure that ran meanwhile leaves nothing to write.
+            if not await hold_lead(s, change.lead_id):
+                return LeadStatus.STOPPED
             lead = await s.get(Lead, change.lead_id)
             if lead is None:
                 return LeadStatus.STOPPED
@@ -162,6 +166,8 @@ class LeadActivities(Activities):
     @activity.defn(name="mark_touch_sent")
     async def mark_touch_sent(self, touch: TouchSent) -> None:
         async with self.db.session() as s:
+            if not await hold_lead(s, touch.lead_id):  # erased meanwhile
+                return
             row = await s.get(ChannelTouch, touch.touch_id)
             if row is None or row.lead_id != touch.lead_id:
                 return

@@ -19,6 +19,7 @@ from api.ops import install_ops
 from api.routes import (
     campaigns,
     channel_touches,
+    erasure,
     inbound,
     leads,
     mailboxes,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         inbound,
         mailboxes,
         suppressions,
+        erasure,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(unsubscribe.router)

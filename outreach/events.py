@@ -51,10 +51,17 @@ EVENT_TYPES = (
     "reply.classified",
     "channel_touch.queued",
     "channel_touch.sent",
+    "lead.deleted",  # additive: a lead was erased (its data names no person)
 )
 
 
 SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES + RESERVED_EVENT_TYPES
+
+
+def _subject(data: dict[str, Any], key: str) -> str | None:
+    """The id of the `lead` / `reply` an event's data shows."""
+    shown = data.get(key)
+    return shown.get("id") if isinstance(shown, dict) else None
 
 
 def iso(value: datetime | None) -> str | None:
@@ -77,6 +84,9 @@ async def record_event(
     `new=True` when the key names a row created in this transaction (no lookup needed)."""
     if type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type}")
+    # Whose event it is: an erasure deletes by these.
+    lead_id = _subject(data, "lead")
+    reply_id = _subject(data, "reply") or data.get("replyId")
     if new:
         event = Event(
             id=new_id("evt"),
@@ -85,6 +95,8 @@ async def record_event(
             data=data,
             dedupe_key=dedupe_key,
             created_at=at or utcnow(),
+            lead_id=lead_id,
+            reply_id=reply_id,
         )
         session.add(event)
         return event.id
@@ -98,6 +110,8 @@ async def record_event(
         data=data,
         dedupe_key=dedupe_key,
         created_at=at or utcnow(),
+        lead_id=lead_id,
+        reply_id=reply_id,
     )
     try:
         async with session.begin_nested():

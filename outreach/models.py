@@ -218,20 +218,25 @@ class ChannelTouch(SQLModel, table=True):
 
 
 class Suppression(SQLModel, table=True):
-    """One entry of a workspace's suppression list: an address (`email`) or a whole domain
-    (`domain`, every address after the @); exactly one of the two is set. `reason` is free
-    text, `source` a SuppressionSource (outreach/suppressions/status.py)."""
+    """One entry of a workspace's suppression list: an address (`email`), a whole domain
+    (`domain`, every address after the @) or an erased address (`email_hash`); exactly one
+    of the three is set. `reason` is free text, `source` a SuppressionSource
+    (outreach/suppressions/status.py)."""
 
     __tablename__ = "suppression"
     __table_args__ = (
         sa.UniqueConstraint("workspace_id", "email", name="uq_suppression"),
         sa.UniqueConstraint("workspace_id", "domain", name="uq_suppression_domain"),
+        sa.UniqueConstraint("workspace_id", "email_hash", name="uq_suppression_hash"),
         sa.Index("ix_suppression_ws_created", "workspace_id", "created_at", "id"),
     )
     id: str = Field(primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
     email: str | None = Field(default=None, max_length=320)  # normalised, as Lead.email
     domain: str | None = Field(default=None, max_length=255)  # lower-cased, IDNA-decoded
+    # An erased person's address: SHA-256 hex of the normalised address, `email` null
+    # (outreach/leads/erasure.py); it still suppresses that address.
+    email_hash: str | None = Field(default=None, max_length=64)
     reason: str = Field(max_length=200)
     source: str = Field(default="manual", max_length=20)  # a SuppressionSource
     lead_id: str | None = Field(default=None, max_length=40)
@@ -385,12 +390,16 @@ class RateLimitHit(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    """Every moment of the seed's events table, recorded exactly once (dedupe_key)."""
+    """Every moment of the seed's events table, recorded exactly once (dedupe_key).
+    `lead_id` / `reply_id`: the lead and the reply its `data` shows (set by record_event),
+    so an erasure finds them without reading JSON."""
 
     __tablename__ = "event"
     __table_args__ = (sa.Index("ix_event_ws_created", "workspace_id", "created_at", "id"),)
     id: str = Field(primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    lead_id: str | None = Field(default=None, index=True, max_length=40)
+    reply_id: str | None = Field(default=None, index=True, max_length=40)
     type: str = Field(max_length=60)
     data: dict[str, Any] = json_field(dict)
     dedupe_key: str = Field(max_length=200, unique=True)

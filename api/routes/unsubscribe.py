@@ -11,12 +11,13 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, or_, select
 
 from api.deps import SessionDep, StateDep
 from api.errors import error_response
 from outreach import outbox
 from outreach.contracts import LeadSignal
+from outreach.leads.erasure import email_hash
 from outreach.leads.runs import signal_lead
 from outreach.models import Lead, Suppression
 from outreach.security import verify_token
@@ -86,7 +87,11 @@ async def unsubscribe_page(token: str, request: Request, session: SessionDep) ->
     suppressed = (
         await session.exec(
             select(Suppression).where(
-                Suppression.workspace_id == found.workspace_id, Suppression.email == found.email
+                Suppression.workspace_id == found.workspace_id,
+                or_(  # its entry, or its hashed one (the address of an erased lead)
+                    col(Suppression.email) == found.email,
+                    col(Suppression.email_hash) == email_hash(found.email),
+                ),
             )
         )
     ).first()

@@ -54,7 +54,10 @@ class WebhookCreate(In):
     events: list[str] = Field(
         default_factory=lambda: ["*"],
         max_length=len(SUBSCRIBABLE_EVENT_TYPES) + 1,
-        description='Event types to receive, or `["*"]` for all (the default)',
+        description='Event types to receive, or `["*"]` for all (the default): '
+        + ", ".join(f"`{t}`" for t in SUBSCRIBABLE_EVENT_TYPES)
+        + ". `lead.deleted` (additive) fires when a lead is erased; its data is "
+        '`{"id", "campaignId", "deletedAt"}` and names no person.',
     )
     description: str | None = Field(None, max_length=500)
     enabled: bool = True

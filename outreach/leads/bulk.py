@@ -39,6 +39,7 @@ from outreach.db import Database
 from outreach.errors import RuleBroken
 from outreach.events import publish_events, record_event
 from outreach.ids import new_id
+from outreach.leads.erasure import email_hash
 from outreach.leads.plans import plan_from
 from outreach.leads.runs import start_lead_workflow
 from outreach.leads.schemas import LeadFields
@@ -157,16 +158,21 @@ async def _suppressed(session: AsyncSession, workspace_id: str, emails: list[str
     for i in range(0, len(emails), IN_CHUNK):
         chunk = emails[i : i + IN_CHUNK]
         domains = sorted({domain_of(e) for e in chunk})
+        hashes = {email_hash(e): e for e in chunk}  # an erased person's entry
         rows = (
             await session.exec(
-                select(Suppression.email, Suppression.domain).where(
+                select(Suppression.email, Suppression.domain, Suppression.email_hash).where(
                     Suppression.workspace_id == workspace_id,
-                    or_(col(Suppression.email).in_(chunk), col(Suppression.domain).in_(domains)),
+                    or_(
+                        col(Suppression.email).in_(chunk),
+                        col(Suppression.email_hash).in_(hashes),
+                        col(Suppression.domain).in_(domains),
+                    ),
                 )
             )
         ).all()
-        emails_hit = {e for e, _ in rows if e}
-        domains_hit = {d for _, d in rows if d}
+        emails_hit = {e for e, _, _ in rows if e} | {hashes[h] for _, _, h in rows if h}
+        domains_hit = {d for _, d, _ in rows if d}
         out |= {e for e in chunk if e in emails_hit or domain_of(e) in domains_hit}
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
@@ -16,6 +17,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from outreach import search_attributes as sa_keys
 from outreach.config import Settings
 from outreach.contracts import LEAD_WORKFLOW, LeadInput, Plan
+from outreach.leads.erasure import ERASE_LEADS_WORKFLOW, EraseRequest, ErasureResult
 from outreach.metrics import WORKFLOW_START_FAILURES
 from outreach.models import Lead
 from outreach.temporal import lead_workflow_id
@@ -95,3 +97,24 @@ async def signal_lead(
 
 def lead_handle(client: Client, lead_id: str) -> WorkflowHandle[Any, Any]:
     return client.get_workflow_handle(lead_workflow_id(lead_id))
+
+
+async def erase_leads(
+    client: Client, settings: Settings, workflow_id: str, req: EraseRequest, wait: float
+) -> ErasureResult | None:
+    """Start the erasure (or join the one running with this id) and wait up to `wait`
+    seconds for it; None when it is still running (it goes on by itself)."""
+    handle = await client.start_workflow(
+        ERASE_LEADS_WORKFLOW,
+        req,
+        id=workflow_id,
+        task_queue=settings.task_queue,
+        result_type=ErasureResult,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        static_summary=f"erase {len(req.lead_ids)} lead(s), {len(req.reply_ids)} reply(ies)",
+    )
+    try:
+        return await asyncio.wait_for(handle.result(), timeout=wait)
+    except TimeoutError:
+        return None

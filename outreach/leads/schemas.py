@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 
 from outreach.contracts import Progress
 from outreach.inbound.schemas import ReplyOut
+from outreach.leads.erasure import ErasureResult, ErasureStatus
 from outreach.leads.status import BulkRowStatus, LeadStatus
 from outreach.models import Lead
 from outreach.schemas import In, Out, Timestamp
@@ -139,3 +140,35 @@ class BulkRow(Out):
 class BulkOut(Out):
     counts: BulkCounts
     results: list[BulkRow]
+
+
+class ErasureCreate(In):
+    email: str = Field(max_length=320, description="The person's address (any case)")
+
+
+class ErasureCountsOut(Out):
+    leads: int = Field(description="Leads erased, in every campaign")
+    replies: int = Field(
+        description="Replies erased (the leads' and, for an address, "
+        "those from it matched to no lead)"
+    )
+    suppressions_hashed: int = Field(
+        description="Suppression entries of the address turned into hashed entries"
+    )
+
+
+class ErasureOut(Out):
+    status: ErasureStatus = Field(description="`erased`, or `erasing` (202: still running)")
+    counts: ErasureCountsOut | None = Field(description="What was erased; null while erasing")
+
+    @classmethod
+    def of(cls, result: ErasureResult | None) -> ErasureOut:
+        if result is None:
+            return cls(status=ErasureStatus.ERASING, counts=None)
+        c = result.counts
+        return cls(
+            status=ErasureStatus.ERASED,
+            counts=ErasureCountsOut(
+                leads=c.leads, replies=c.replies, suppressions_hashed=c.suppressions_hashed
+            ),
+        )

@@ -18,6 +18,11 @@ class SuppressionOut(Out):
     id: str
     email: str | None = Field(description="The address (normalised), or null for a domain")
     domain: str | None = Field(description="The domain (every address at it), or null")
+    email_hash: str | None = Field(
+        None,
+        description="An erased person's address: SHA-256 hex of the normalised address "
+        "(`email` and `leadId` null); it still suppresses that address",
+    )
     reason: str
     source: SuppressionSource
     lead_id: str | None = Field(description="The lead whose unsubscribe or bounce added it")
@@ -29,6 +34,7 @@ class SuppressionOut(Out):
             id=row.id,
             email=row.email,
             domain=row.domain,
+            email_hash=row.email_hash,
             reason=row.reason,
             source=SuppressionSource(row.source),
             lead_id=row.lead_id,

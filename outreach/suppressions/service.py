@@ -26,6 +26,7 @@ from outreach import outbox
 from outreach.contracts import LeadSignal
 from outreach.emails import normalise_email
 from outreach.ids import new_id
+from outreach.leads.erasure import email_hash
 from outreach.leads.status import OPEN
 from outreach.models import Lead, OutboxItem, Suppression
 from outreach.suppressions.schemas import (
@@ -100,17 +101,23 @@ def _email_domain_postgresql(element: email_domain, compiler: SQLCompiler, **kw:
 
 
 def covering(workspace_id: str, email: str) -> Any:
-    """WHERE clause: the entries that suppress this (normalised) address."""
+    """WHERE clause: the entries that suppress this (normalised) address: its own, its
+    hashed one (an erased person's) and its domain's."""
     return sa.and_(
         col(Suppression.workspace_id) == workspace_id,
-        or_(col(Suppression.email) == email, col(Suppression.domain) == domain_of(email)),
+        or_(
+            col(Suppression.email) == email,
+            col(Suppression.email_hash) == email_hash(email),
+            col(Suppression.domain) == domain_of(email),
+        ),
     )
 
 
 async def find(session: AsyncSession, workspace_id: str, email: str) -> Suppression | None:
-    """The entry that suppresses the address: its own first, else its domain's."""
+    """The entry that suppresses the address: its own (plain or hashed) first, else its
+    domain's."""
     rows = (await session.exec(select(Suppression).where(covering(workspace_id, email)))).all()
-    return min(rows, key=lambda r: r.email is None, default=None)
+    return min(rows, key=lambda r: r.domain is not None, default=None)
 
 
 def lead_status_reason(reason: str) -> str:
@@ -137,7 +144,11 @@ async def suppress(
     existing = (
         await session.exec(
             select(Suppression).where(
-                Suppression.workspace_id == workspace_id, Suppression.email == email
+                Suppression.workspace_id == workspace_id,
+                or_(
+                    col(Suppression.email) == email,
+                    col(Suppression.email_hash) == email_hash(email),
+                ),
             )
         )
     ).first()
@@ -210,6 +221,16 @@ async def add(session: AsyncSession, workspace_id: str, body: SuppressionCreate)
             )
         ).all():
             known["email", str(email)] = sid
+        hashes = {email_hash(e): e for e in wanted_emails}
+        for sid, hashed in (
+            await session.exec(
+                select(Suppression.id, Suppression.email_hash).where(
+                    Suppression.workspace_id == workspace_id,
+                    col(Suppression.email_hash).in_(hashes),
+                )
+            )
+        ).all():
+            known["email", hashes[str(hashed)]] = sid  # an erased person's entry
     if wanted_domains:
         for sid, domain in (
             await session.exec(

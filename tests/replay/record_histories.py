@@ -45,8 +45,11 @@ from outreach.contracts import (
 from outreach.db import Database
 from outreach.encryption.fields import seal_mailbox_password
 from outreach.events import publish_events
+from outreach.ids import new_id
 from outreach.inbound.contracts import MAILBOX_SYNC_WORKFLOW
-from outreach.models import Campaign, ChannelTouch, Lead, Mailbox, Send, utcnow
+from outreach.leads.erasure import EraseRequest, address_erasure_id, lead_erasure_id
+from outreach.leads.runs import erase_leads
+from outreach.models import Campaign, ChannelTouch, Lead, Mailbox, Send, Suppression, utcnow
 from tests.conftest import _TS_STARTS, settings_for, start_time_skipping
 from tests.helpers import (
     WEEKDAYS,
@@ -927,6 +930,38 @@ async def _signal_latest(client: Client, workflow_id: str, name: str) -> None:
             if exc.status != RPCStatusCode.NOT_FOUND or attempt == 49:
                 raise
             await asyncio.sleep(0.02)
+
+
+# -- erasure (0.4.0) ---------------------------------------------------------------------------
+
+
+@scenario
+async def erasure_of_a_waiting_lead(r: Run) -> None:
+    """DELETE /leads/{id}: the lead (waiting for step 2) ended, its rows deleted, its
+    executions deleted (the time-skipping server keeps them: counted)."""
+    lead, _ = await r.lead()
+    await r.sent(lead.id, 1)
+    req = EraseRequest(lead.workspace_id, [lead.id])
+    result = await erase_leads(r.client, r.st, lead_erasure_id(lead.id), req, wait=30)
+    assert result is not None and result.counts.leads == 1
+    assert await reload(r.db, Lead, lead.id) is None
+
+
+@scenario
+async def erasure_of_an_address_without_leads(r: Run) -> None:
+    """POST /erasure for an address only the suppression list knows: no lead to end, the
+    entry hashed."""
+    ws = await make_workspace(r.db)
+    entry = Suppression(
+        id=new_id("sup"), workspace_id=ws.id, email="gone@example.com", reason="unsubscribed"
+    )
+    async with r.db.session() as s:
+        s.add(entry)
+        await s.commit()
+    req = EraseRequest(ws.id, suppression_ids=[entry.id])
+    wid = address_erasure_id(ws.id, "gone@example.com")
+    result = await erase_leads(r.client, r.st, wid, req, wait=30)
+    assert result is not None and result.counts.suppressions_hashed == 1
 
 
 # -- the recording run -------------------------------------------------------------------------
