@@ -23,7 +23,7 @@ from sqlmodel import col, func, select
 from outreach import outbox
 from outreach.models import Event, Lead, OutboxItem
 from outreach.temporal import lead_workflow_id
-from tests.conftest import settings_for
+from tests.conftest import TEST_ENCRYPTION_KEY, settings_for
 from tests.helpers import (
     eventually,
     free_port,
@@ -86,6 +86,7 @@ def spawn_api(st, temporal_address: str, port: int) -> subprocess.Popen:
         "OUTREACH_DATA_DIR": str(st.data_dir),
         "OUTREACH_TASK_QUEUE": st.task_queue,
         "OUTREACH_SECRET_KEY": "test-secret-key",
+        "OUTREACH_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,  # the key the suite's rows are sealed with
         "OUTREACH_PUBLIC_URL": "https://outreach.test",
         "OUTREACH_LOG_LEVEL": "WARNING",
     }

@@ -19,7 +19,7 @@ from sqlmodel import select
 from api.deps import AppState
 from api.main import create_app
 from outreach.models import Lead, Send
-from tests.conftest import settings_for
+from tests.conftest import TEST_ENCRYPTION_KEY, settings_for
 from tests.helpers import eventually, make_campaign, make_key, make_workspace, running_worker
 
 pytestmark = pytest.mark.integration
@@ -86,6 +86,7 @@ def start_worker_process(env, st) -> subprocess.Popen:
         "OUTREACH_SMTP_TLS": "none",
         "OUTREACH_SMTP_TIMEOUT": "5",
         "OUTREACH_SECRET_KEY": "test-secret-key",
+        "OUTREACH_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,  # the key the suite's rows are sealed with
         "OUTREACH_PUBLIC_URL": "https://outreach.test",
         "OUTREACH_LOG_LEVEL": "WARNING",
     }

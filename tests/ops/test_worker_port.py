@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from outreach.opsserver import OpsServer
-from tests.conftest import settings_for
+from tests.conftest import TEST_ENCRYPTION_KEY, settings_for
 from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +87,7 @@ def test_worker_process_serves_health_and_sdk_metrics_on_its_port(dev_env, setti
         "OUTREACH_DATA_DIR": str(st.data_dir),
         "OUTREACH_TASK_QUEUE": st.task_queue,
         "OUTREACH_SECRET_KEY": "test-secret-key",
+        "OUTREACH_ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,  # the key the suite's rows are sealed with
         "OUTREACH_METRICS_PORT": str(port),
         "OUTREACH_LOG_LEVEL": "WARNING",
     }
