@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from families import FAMILIES, UNSUB_TAILS  # noqa: E402
+from families import FAMILIES, TRAIN_EXTRA, UNSUB_TAILS
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "data" / "corpus"
@@ -34,6 +34,7 @@ SEED = 20261202
 LANGS = ("en", "de", "fr", "es", "pt", "nl")
 ROWS = {"train": 55, "dev": 18, "test": 22}  # rows per (label, language) and split
 UNSUB_EXTRA = {"train": 20, "dev": 7, "test": 8}  # opt-outs appended to other labels
+EXTRA_ROWS = 30  # rows per (label, language) from the train-only families
 MACHINE = {"out_of_office", "auto_reply"}
 
 FIRST = {
@@ -52,24 +53,111 @@ LAST = {
     "pt": ["Silva", "Santos", "Oliveira", "Costa", "Pereira", "Almeida"],
     "nl": ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Mulder"],
 }
-COMPANIES = ["Orbital", "Haverstack", "Lumacore", "Fernhill", "Tallow", "Brightline", "Kestrel",
-             "Norrland", "Veridia", "Quantix", "Altamira", "Zeeland Data"]
+COMPANIES = [
+    "Orbital",
+    "Haverstack",
+    "Lumacore",
+    "Fernhill",
+    "Tallow",
+    "Brightline",
+    "Kestrel",
+    "Norrland",
+    "Veridia",
+    "Quantix",
+    "Altamira",
+    "Zeeland Data",
+]
 TOOLS = ["Salesforce", "HubSpot", "Outreach", "Apollo", "Pipedrive", "Lemlist", "Zendesk"]
-SENDERS = [("Tom Becker", "tom@pipeforge.io", "PipeForge"), ("Ana Reyes", "ana@brightlane.co",
-           "Brightlane"), ("Max Ortiz", "max@leadloop.app", "LeadLoop")]
+SENDERS = [
+    ("Tom Becker", "tom@pipeforge.io", "PipeForge"),
+    ("Ana Reyes", "ana@brightlane.co", "Brightlane"),
+    ("Max Ortiz", "max@leadloop.app", "LeadLoop"),
+]
 MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-           "Oktober", "November", "Dezember"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"],
-    "pt": ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
-           "setembro", "outubro", "novembro", "dezembro"],
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "de": [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    "pt": [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
 }
 WEEKDAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
@@ -79,21 +167,40 @@ WEEKDAYS = {
     "pt": ["segunda", "terça", "quarta", "quinta", "sexta"],
     "nl": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"],
 }
-DEPTS = {"en": "procurement", "de": "Einkauf", "fr": "achats", "es": "compras",
-         "pt": "compras", "nl": "inkoop"}
+DEPTS = {
+    "en": "procurement",
+    "de": "Einkauf",
+    "fr": "achats",
+    "es": "compras",
+    "pt": "compras",
+    "nl": "inkoop",
+}
 GREETINGS = {
     "en": ["Hi {s},", "Hello {s},", "Hey {s}", "Dear {s},", "{s} -", "Hi,"],
-    "de": ["Hallo {s},", "Guten Tag Herr Becker,", "Sehr geehrte Damen und Herren,", "Hi {s},",
-           "Moin,"],
+    "de": [
+        "Hallo {s},",
+        "Guten Tag Herr Becker,",
+        "Sehr geehrte Damen und Herren,",
+        "Hi {s},",
+        "Moin,",
+    ],
     "fr": ["Bonjour {s},", "Bonjour,", "Madame, Monsieur,", "Salut {s},"],
     "es": ["Hola {s},", "Buenos días,", "Estimado {s}:", "Hola,"],
     "pt": ["Olá {s},", "Oi {s},", "Bom dia,", "Prezado {s},"],
     "nl": ["Hoi {s},", "Beste {s},", "Goedemiddag,", "Hallo,"],
 }
 OPENERS = {
-    "en": ["Thanks for your email.", "Thanks for reaching out.", "Hope you're well.",
-           "Appreciate the note."],
-    "de": ["Danke für Ihre Nachricht.", "Vielen Dank für die E-Mail.", "Ich hoffe, es geht Ihnen gut."],
+    "en": [
+        "Thanks for your email.",
+        "Thanks for reaching out.",
+        "Hope you're well.",
+        "Appreciate the note.",
+    ],
+    "de": [
+        "Danke für Ihre Nachricht.",
+        "Vielen Dank für die E-Mail.",
+        "Ich hoffe, es geht Ihnen gut.",
+    ],
     "fr": ["Merci pour votre message.", "Merci de votre mail.", "J'espère que vous allez bien."],
     "es": ["Gracias por tu correo.", "Gracias por escribir.", "Espero que estés bien."],
     "pt": ["Obrigado pelo email.", "Obrigada pela mensagem.", "Espero que esteja bem."],
@@ -129,40 +236,54 @@ FOOTERS = [
 ]
 PITCH = {
     "en": "Hi {f},\n\nTeams like {c} lose replies when follow-ups slip. {p} keeps every sequence "
-          "on schedule and flags interested leads automatically.\n\nWould you be interested in a "
-          "15-minute meeting next week?\n\nBest,\n{sn}\n\nNot interested? Unsubscribe: "
-          "https://{pl}.example/u/8f3k2",
+    "on schedule and flags interested leads automatically.\n\nWould you be interested in a "
+    "15-minute meeting next week?\n\nBest,\n{sn}\n\nNot interested? Unsubscribe: "
+    "https://{pl}.example/u/8f3k2",
     "de": "Hallo {f},\n\n{p} sorgt dafür, dass keine Antwort liegen bleibt. Hätten Sie "
-          "Interesse an einem kurzen Meeting nächste Woche?\n\nViele Grüße\n{sn}\n\nKein "
-          "Interesse? Hier abmelden (unsubscribe): https://{pl}.example/u/8f3k2",
+    "Interesse an einem kurzen Meeting nächste Woche?\n\nViele Grüße\n{sn}\n\nKein "
+    "Interesse? Hier abmelden (unsubscribe): https://{pl}.example/u/8f3k2",
     "fr": "Bonjour {f},\n\n{p} aide les équipes comme {c}. Seriez-vous intéressé par un rendez-vous "
-          "(meeting) de 15 minutes ?\n\nCordialement,\n{sn}\n\nSe désabonner / unsubscribe : "
-          "https://{pl}.example/u/8f3k2",
+    "(meeting) de 15 minutes ?\n\nCordialement,\n{sn}\n\nSe désabonner / unsubscribe : "
+    "https://{pl}.example/u/8f3k2",
     "es": "Hola {f},\n\n{p} ayuda a equipos como {c}. ¿Te interesaría una reunión (meeting) de "
-          "15 minutos?\n\nSaludos,\n{sn}\n\nDarse de baja / unsubscribe: https://{pl}.example/u",
+    "15 minutos?\n\nSaludos,\n{sn}\n\nDarse de baja / unsubscribe: https://{pl}.example/u",
     "pt": "Olá {f},\n\n{p} ajuda equipes como a {c}. Teria interesse em uma reunião (meeting) de "
-          "15 minutos?\n\nAbraço,\n{sn}\n\nDescadastrar / unsubscribe: https://{pl}.example/u",
+    "15 minutos?\n\nAbraço,\n{sn}\n\nDescadastrar / unsubscribe: https://{pl}.example/u",
     "nl": "Hoi {f},\n\n{p} helpt teams zoals {c}. Interesse in een korte meeting volgende "
-          "week?\n\nGroet,\n{sn}\n\nAfmelden / unsubscribe: https://{pl}.example/u/8f3k2",
+    "week?\n\nGroet,\n{sn}\n\nAfmelden / unsubscribe: https://{pl}.example/u/8f3k2",
 }
-SUBJECTS = ["Quick question about your SDR team", "Idea for {c}", "{c} x {p}",
-            "Following up", "Reply rates at {c}"]
-REPLY_PREFIX = {"en": ["Re: ", "RE: ", "re: "], "de": ["AW: ", "Aw: ", "RE: "],
-                "fr": ["RE : ", "Re: ", "TR : "], "es": ["RE: ", "Re: ", "RV: "],
-                "pt": ["RE: ", "Res: ", "Re: "], "nl": ["Re: ", "Antw: ", "RE: "]}
+SUBJECTS = [
+    "Quick question about your SDR team",
+    "Idea for {c}",
+    "{c} x {p}",
+    "Following up",
+    "Reply rates at {c}",
+]
+REPLY_PREFIX = {
+    "en": ["Re: ", "RE: ", "re: "],
+    "de": ["AW: ", "Aw: ", "RE: "],
+    "fr": ["RE : ", "Re: ", "TR : "],
+    "es": ["RE: ", "Re: ", "RV: "],
+    "pt": ["RE: ", "Res: ", "Re: "],
+    "nl": ["Re: ", "Antw: ", "RE: "],
+}
 AUTO_SUBJECT = {
-    "out_of_office": {"en": ["Out of Office: ", "Automatic reply: ", "Autoreply: "],
-                      "de": ["Abwesenheitsnotiz: ", "Automatische Antwort: "],
-                      "fr": ["Absence du bureau : ", "Réponse automatique : "],
-                      "es": ["Fuera de la oficina: ", "Respuesta automática: "],
-                      "pt": ["Ausência temporária: ", "Resposta automática: "],
-                      "nl": ["Afwezig: ", "Automatisch antwoord: "]},
-    "auto_reply": {"en": ["Automatic reply: ", "[Ticket #{num}] ", "We received your message: "],
-                   "de": ["Automatische Antwort: ", "Ihre Anfrage [#{num}]: "],
-                   "fr": ["Réponse automatique : ", "Accusé de réception : "],
-                   "es": ["Respuesta automática: ", "Acuse de recibo: "],
-                   "pt": ["Resposta automática: ", "Confirmação de recebimento: "],
-                   "nl": ["Automatisch antwoord: ", "Ontvangstbevestiging: "]},
+    "out_of_office": {
+        "en": ["Out of Office: ", "Automatic reply: ", "Autoreply: "],
+        "de": ["Abwesenheitsnotiz: ", "Automatische Antwort: "],
+        "fr": ["Absence du bureau : ", "Réponse automatique : "],
+        "es": ["Fuera de la oficina: ", "Respuesta automática: "],
+        "pt": ["Ausência temporária: ", "Resposta automática: "],
+        "nl": ["Afwezig: ", "Automatisch antwoord: "],
+    },
+    "auto_reply": {
+        "en": ["Automatic reply: ", "[Ticket #{num}] ", "We received your message: "],
+        "de": ["Automatische Antwort: ", "Ihre Anfrage [#{num}]: "],
+        "fr": ["Réponse automatique : ", "Accusé de réception : "],
+        "es": ["Respuesta automática: ", "Acuse de recibo: "],
+        "pt": ["Resposta automática: ", "Confirmação de recebimento: "],
+        "nl": ["Automatisch antwoord: ", "Ontvangstbevestiging: "],
+    },
 }
 MACHINE_HEADERS = [
     {"Auto-Submitted": "auto-replied"},
@@ -173,6 +294,10 @@ MACHINE_HEADERS = [
     {"X-Autorespond": "vacation"},
 ]
 EMOJI = [" 🙂", " 👍", " 🙏", " :)", " 😅", ""]
+
+
+def norm(sentence: str) -> str:
+    return " ".join(re.findall(r"\w+", sentence.lower()))
 
 
 def fmt_date(lang: str, d: date, rnd: random.Random) -> str:
@@ -189,8 +314,14 @@ def fmt_date(lang: str, d: date, rnd: random.Random) -> str:
     return rnd.choice(options)
 
 
-def quote_block(lang: str, rnd: random.Random, sender: tuple[str, str, str], first: str,
-                company: str, when: datetime) -> str:
+def quote_block(
+    lang: str,
+    rnd: random.Random,
+    sender: tuple[str, str, str],
+    first: str,
+    company: str,
+    when: datetime,
+) -> str:
     name, addr, product = sender
     plang = lang if rnd.random() < 0.7 else "en"
     pitch = PITCH[plang].format(f=first, c=company, p=product, sn=name, pl=product.lower())
@@ -202,18 +333,26 @@ def quote_block(lang: str, rnd: random.Random, sender: tuple[str, str, str], fir
     if style == "apple":
         return f"> On {day.day} {day:%b} {day.year}, at {day:%H:%M}, {name} <{addr}> wrote:\n> \n{quoted}"
     if style == "orig":
-        return (f"-----Original Message-----\nFrom: {name} <{addr}>\nSent: {day:%A, %B %d, %Y}"
-                f"\nTo: {first}\nSubject: Idea for {company}\n\n{pitch}")
+        return (
+            f"-----Original Message-----\nFrom: {name} <{addr}>\nSent: {day:%A, %B %d, %Y}"
+            f"\nTo: {first}\nSubject: Idea for {company}\n\n{pitch}"
+        )
     month = MONTHS[lang][day.month - 1]
     if style == "outlook" or lang == "en":
-        hdr = {"en": ("From", "Sent", "To", "Subject"), "de": ("Von", "Gesendet", "An", "Betreff"),
-               "fr": ("De", "Envoyé", "À", "Objet"), "es": ("De", "Enviado", "Para", "Asunto"),
-               "pt": ("De", "Enviado", "Para", "Assunto"),
-               "nl": ("Van", "Verzonden", "Aan", "Onderwerp")}[lang]
+        hdr = {
+            "en": ("From", "Sent", "To", "Subject"),
+            "de": ("Von", "Gesendet", "An", "Betreff"),
+            "fr": ("De", "Envoyé", "À", "Objet"),
+            "es": ("De", "Enviado", "Para", "Asunto"),
+            "pt": ("De", "Enviado", "Para", "Assunto"),
+            "nl": ("Van", "Verzonden", "Aan", "Onderwerp"),
+        }[lang]
         sep = " :" if lang == "fr" else ":"
-        return (f"________________________________\n{hdr[0]}{sep} {name} <{addr}>\n{hdr[1]}{sep} "
-                f"{day.day} {month} {day.year} {day:%H:%M}\n{hdr[2]}{sep} {first}\n{hdr[3]}{sep} "
-                f"Idea for {company}\n\n{pitch}")
+        return (
+            f"________________________________\n{hdr[0]}{sep} {name} <{addr}>\n{hdr[1]}{sep} "
+            f"{day.day} {month} {day.year} {day:%H:%M}\n{hdr[2]}{sep} {first}\n{hdr[3]}{sep} "
+            f"Idea for {company}\n\n{pitch}"
+        )
     att = {
         "de": f"Am {day:%d}.{day:%m}.{day.year} um {day:%H:%M} schrieb {name} <{addr}>:",
         "fr": f"Le {day.day} {month} {day.year} à {day:%H:%M}, {name} <{addr}> a écrit :",
@@ -273,6 +412,24 @@ class Gen:
                 self._split(label, lang, by_lang[lang])
         for lang in LANGS:
             self._split("unsub_tail", lang, UNSUB_TAILS[lang])
+        # Written after the split: train only, and never a sentence of a test family.
+        test_sentences = {
+            norm(v)
+            for (sp, _, _), fams in self.by_split.items()
+            if sp == "test"
+            for _, variants in fams
+            for v in variants
+        }
+        for label, by_lang in sorted(TRAIN_EXTRA.items()):
+            for lang in LANGS:
+                for i, fam in enumerate(by_lang.get(lang, [])):
+                    variants = [v.strip() for v in fam.split("||")]
+                    clash = [v for v in variants if norm(v) in test_sentences]
+                    if clash:
+                        raise SystemExit(f"train-only sentence is in the test split: {clash}")
+                    fid = f"x:{label}/{lang}/{i}"
+                    self.assign[fid] = "train"
+                    self.by_split.setdefault(("extra", label, lang), []).append((fid, variants))
 
     def _split(self, label: str, lang: str, fams: list[str]) -> None:
         ids = list(range(len(fams)))
@@ -291,21 +448,38 @@ class Gen:
         fn = rnd.choice(FIRST[lang])
         ln = rnd.choice(LAST[lang])
         co2 = rnd.choice(COMPANIES)
-        dom = co2.lower().replace(" ", "") + rnd.choice([".com", ".de", ".fr", ".es", ".com.br", ".nl", ".io"])
-        local = strip_accents(fn).lower() + rnd.choice([".", "", "_"]) + strip_accents(ln).lower().replace(" ", "")
+        dom = co2.lower().replace(" ", "") + rnd.choice(
+            [".com", ".de", ".fr", ".es", ".com.br", ".nl", ".io"]
+        )
+        local = (
+            strip_accents(fn).lower()
+            + rnd.choice([".", "", "_"])
+            + strip_accents(ln).lower().replace(" ", "")
+        )
         ret = received.date() + timedelta(days=rnd.randint(2, 40))
         return {
-            "n": f"{fn} {ln}", "fn": fn, "e": f"{local}@{dom}", "dom": dom, "co2": co2,
-            "d": fmt_date(lang, ret, rnd), "t": rnd.choice(TOOLS),
-            "wd": rnd.choice(WEEKDAYS[lang]), "tm": rnd.choice(["9:30", "10:00", "14:00", "15:30", "16:00", "11"]),
-            "m": rnd.choice(MONTHS[lang]), "dep": DEPTS[lang],
-            "link": rnd.choice(["https://calendly.com/", "https://cal.com/", "https://meet.example/book/"]) + strip_accents(fn).lower(),
+            "n": f"{fn} {ln}",
+            "fn": fn,
+            "e": f"{local}@{dom}",
+            "dom": dom,
+            "co2": co2,
+            "d": fmt_date(lang, ret, rnd),
+            "t": rnd.choice(TOOLS),
+            "wd": rnd.choice(WEEKDAYS[lang]),
+            "tm": rnd.choice(["9:30", "10:00", "14:00", "15:30", "16:00", "11"]),
+            "m": rnd.choice(MONTHS[lang]),
+            "dep": DEPTS[lang],
+            "link": rnd.choice(
+                ["https://calendly.com/", "https://cal.com/", "https://meet.example/book/"]
+            )
+            + strip_accents(fn).lower(),
             "co": rnd.choice(["PipeForge", "Brightlane", "LeadLoop"]),
             "num": str(rnd.randint(10000, 999999)),
         }
 
-    def row(self, split: str, label: str, lang: str, rnd: random.Random, n: int,
-            tail: bool = False) -> dict[str, object]:
+    def row(
+        self, split: str, label: str, lang: str, rnd: random.Random, n: int, tail: bool = False
+    ) -> dict[str, object]:
         received = datetime(2026, 1, 5, 8) + timedelta(minutes=rnd.randint(0, 60 * 24 * 300))
         ctx = self.context(lang, rnd, received)
         fid, variants = rnd.choice(self.by_split[(split, label, lang)])
@@ -334,7 +508,9 @@ class Gen:
             if rnd.random() < 0.6:
                 parts.append(rnd.choice(SIGNOFFS[lang]) + "\n" + lead_first)
             if rnd.random() < 0.35:
-                parts.append(f"--\n{lead_first} {lead_last}\nHead of Operations | {company}\n+{rnd.randint(30, 55)} {rnd.randint(100, 999)} {rnd.randint(1000000, 9999999)}")
+                parts.append(
+                    f"--\n{lead_first} {lead_last}\nHead of Operations | {company}\n+{rnd.randint(30, 55)} {rnd.randint(100, 999)} {rnd.randint(1000000, 9999999)}"
+                )
             if rnd.random() < 0.25:
                 parts.append(rnd.choice(MOBILE[lang]))
         else:
@@ -379,6 +555,13 @@ class Gen:
             for lang in LANGS:
                 for _ in range(ROWS[split]):
                     rows.append(self.row(split, label, lang, rnd, len(rows)))
+        if split == "train":
+            for label in sorted(TRAIN_EXTRA):
+                for lang in LANGS:
+                    for _ in range(EXTRA_ROWS):
+                        row = self.row("extra", label, lang, rnd, len(rows))
+                        row["id"] = f"train-{len(rows):05d}"
+                        rows.append(row)
         others = [lab for lab in sorted(FAMILIES) if lab not in MACHINE | {"unsubscribe_request"}]
         for lang in LANGS:
             for _ in range(UNSUB_EXTRA[split]):
@@ -418,7 +601,10 @@ def main() -> int:
         h = write(test, rows)
         digest.write_text(f"{h}  test_frozen.jsonl\n")
         print(f"test: {len(rows)} rows, sha256 {h}")
-    fams = json.dumps({s: sorted(f for f, v in gen.assign.items() if v == s) for s in ("train", "dev", "test")}, indent=0)
+    fams = json.dumps(
+        {s: sorted(f for f, v in gen.assign.items() if v == s) for s in ("train", "dev", "test")},
+        indent=0,
+    )
     (OUT / "families.json").write_text(fams + "\n")
     return 0
 
