@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .lexicon_data import ACK_ONLY_PATTERN, KEYWORDS, LANGS, LEXICON
 
-__all__ = ["KEYWORDS", "LANGS", "LEXICON", "Hit", "find", "keyword_hits"]
+__all__ = ["KEYWORDS", "LANGS", "LEXICON", "Hit", "correct_typos", "find", "keyword_hits"]
 
 
 @dataclass(frozen=True)
@@ -75,3 +75,43 @@ def keyword_hits(text: str) -> dict[str, list[Hit]]:
         if found:
             out[label] = found
     return out
+
+
+# Typo-tolerant opt-outs ("remmove me from your mailing list", "aus dem Veretiler streichen"):
+# words of five letters or more one edit away from a word of the unsubscribe lexicon are
+# corrected before that lexicon is tried again (symmetric deletes: a word matches when it, or
+# it with one letter deleted, equals a vocabulary word or one with one letter deleted).
+_VOCAB = sorted(
+    {
+        w
+        for p in (q for by in LEXICON["unsubscribe"].values() for q in by)
+        for w in re.findall(r"(?<![\\?])\b[a-z]{5,}\b", p)
+    }
+)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+_INDEX: dict[str, str] = {}
+for _w in _VOCAB:
+    for _key in (_w, *sorted(_deletes(_w))):
+        _INDEX.setdefault(_key, _w)
+_WORDS = re.compile(r"[a-z]{5,}")
+
+
+def correct_typos(text: str) -> str:
+    """``text`` with near-misses of opt-out vocabulary replaced by the word (folded text)."""
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word in _INDEX and _INDEX[word] == word:
+            return word
+        for key in (word, *sorted(_deletes(word))):
+            hit = _INDEX.get(key)
+            if hit is not None and abs(len(hit) - len(word)) <= 1:
+                return hit
+        return word
+
+    return _WORDS.sub(fix, text)

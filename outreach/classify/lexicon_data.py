@@ -1556,3 +1556,83 @@ ACK_ONLY_PATTERN = (
     r"combinado|beleza|boas festas|bedankt|dank je(?: wel)?|dank u(?: wel)?|dankjewel|"
     r"ontvangen|helder|top|fijne feestdagen|\w{1,2})(?=\W|$))*+$"
 )
+
+
+# More explicit opt-outs (written from the dev split's misses and the usual ways of saying it;
+# never from the frozen test split). Appended to LEXICON["unsubscribe"].
+_UNSUBSCRIBE_MORE: dict[str, list[str]] = {
+    "en": [
+        r"no (?:more|further) (?:e-?mails?|mails|messages|mailings)(?: please)?",
+        r"(?:remove|delete|erase) (?:me|my (?:address|e-?mail|details|data|contact details))",
+        r"(?:delete|remove|erase) me from",
+        r"(?:don't|do not|dont) (?:send|want) (?:me )?any (?:more|further)",
+        r"opt(?:-| )?out",
+        r"^\s*(?:stop|remove|unsubscribe)[^\w\n]*$",
+        r"(?:i )?(?:never|didn't|did not) (?:opt(?:ed)? in|subscribe|sign up|ask for this)",
+    ],
+    "de": [
+        r"(?:aus|von) (?:dem|ihrem|ihrer|der|eurem|eurer|diesem|dieser) (?:[\w-]+ )?"
+        r"(?:verteiler|liste|mailingliste|kontaktliste|datenbank)",
+        r"keine (?:[\w-]+ ){0,2}(?:mails?|e-?mails?|nachrichten|werbung|zusendungen) mehr",
+        r"(?:nicht mehr|nie wieder|nicht wieder) (?:an)?(?:schreiben|kontaktieren|mailen|anmailen)",
+        r"(?:loschung|entfernung) (?:meiner|unserer) (?:daten|adresse|kontaktdaten|e-?mail)",
+        r"(?:loschen|entfernen|streichen) sie (?:mich|meine|uns)",
+        r"(?:abbestellen|austragen|abmelden)",
+        r"^\s*(?:stopp?|abmelden|austragen)[^\w\n]*$",
+        r"(?:nie|nicht) (?:angemeldet|eingetragen)",
+        r"(?:meine|unsere) (?:adresse|e-?mail-?adresse|daten) (?:\w+ ){0,2}(?:raus|loschen|"
+        r"entfernen|streichen)",
+    ],
+    "fr": [
+        r"(?:supprimez|effacez|retirez|enlevez|supprimer|effacer|retirer) (?:mes|nos|mon|notre) "
+        r"(?:donnees|coordonnees|adresse|e-?mail|contact)",
+        r"(?:suppression|effacement) de (?:mes|nos) (?:donnees|coordonnees)",
+        r"(?:retirez|supprimez|enlevez)(?:-| )(?:moi|nous)",
+        r"plus (?:de|aucun) (?:mails?|e-?mails?|messages|courriels?)",
+        r"ne (?:m'|me |nous )?(?:ecrivez|envoyez|contactez|relancez|sollicitez) plus",
+        r"ne plus (?:me |nous )?(?:contacter|ecrire|relancer|solliciter|envoyer)",
+        r"(?:je ne veux|nous ne voulons) plus (?:recevoir|etre contacte)",
+        r"^\s*(?:stop|desinscription|desabonnement)[.!]*(?: svp| merci)?[^\w\n]*$",
+        r"jamais inscrit",
+    ],
+    "es": [
+        r"^\s*(?:por favor,? )?(?:la )?baja(?:,? (?:por favor|gracias))?[^\w\n]*$",
+        r"(?:elimin|borr|quit|sac)\w* (?:mis|nuestros|mi) "
+        r"(?:datos|correo|direccion|email|contacto)",
+        r"(?:eliminacion|supresion|borrado) de (?:mis|nuestros) datos",
+        r"(?:elimin|borr|quit|sac)\w*(?:me|nos) de (?:la|vuestra|tu|su) (?:lista|base)",
+        r"no (?:me|nos) (?:contact|escrib|mand|envi)\w* (?:mas|nunca)",
+        r"no (?:mas|quiero mas) (?:correos|emails|mensajes)",
+        r"(?:dame|darme|denme|darnos|quiero darme) de baja",
+        r"nunca me (?:suscribi|registre|apunte)",
+    ],
+    "pt": [
+        r"(?:apag|exclu|remov|delet|tir)\w* (?:os |o |a )?(?:meus|meu|minha|nossos) "
+        r"(?:dados|contatos?|email|e-mail|endereco|cadastro)",
+        r"exclusao (?:dos|de) (?:meus|nossos) dados",
+        r"(?:me |nos )?descadastr\w*",
+        r"(?:me |nos )?(?:remov|tir|exclu)\w* da (?:sua |vossa |de voces |)?(?:lista|base)",
+        r"(?:remov|tir|exclu)\w*(?:-me|-nos| me| nos) da (?:lista|base)",
+        r"nao (?:me |nos )?(?:envi|mand|escrev)\w* mais",
+        r"nao (?:entre|entrem|entra) mais em contato",
+        r"nao (?:me |nos )?(?:contat|contact|procur)\w* mais",
+        r"(?:pare|parem|para) de (?:me |nos )?(?:enviar|mandar|escrever|contatar)",
+        r"^\s*(?:pare|parem|remover|descadastre|descadastrar)[^\w\n]*$",
+        r"nunca me cadastrei",
+        r"(?:chega|basta) de e-?mails",
+    ],
+    "nl": [
+        r"geen (?:contact|e-?mails?|mails|berichten|mailtjes) meer",
+        r"(?:neem|neemt|neem je) geen contact (?:meer )?(?:met (?:me|mij|ons) )?op",
+        r"niet meer (?:mailen|e-?mailen|contacteren|benaderen|berichten)",
+        r"mail (?:me|mij|ons|dit adres) niet meer",
+        r"(?:verwijder|haal|schrap) (?:me|mij|ons|mijn [\w-]+) (?:van|uit|eraf)",
+        r"(?:verwijder|wis|schrap) (?:mijn|onze) (?:gegevens|adres|e-?mailadres)",
+        r"verwijdering van (?:mijn|onze) gegevens",
+        r"(?:afmelden|uitschrijven)",
+        r"^\s*stop[^\w\n]*$",
+        r"(?:nooit|niet) (?:aangemeld|ingeschreven)",
+    ],
+}
+for _lang, _patterns in _UNSUBSCRIBE_MORE.items():
+    LEXICON["unsubscribe"][_lang].extend(_patterns)
