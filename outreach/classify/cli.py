@@ -22,9 +22,9 @@ import httpx
 
 from .dataset import RowError, reply_from_row
 from .mime import reply_text_from_message
+from .model import classify
 from .models import Classification, ReplyText, to_dict
 from .provider import LLMSettings, classify_with_provider
-from .rules import classify
 
 
 class _UsageError(Exception):
