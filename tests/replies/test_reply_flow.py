@@ -231,7 +231,9 @@ async def test_unmatched_reply_is_stored_and_announced(flow: Flow) -> None:
     body = await post_reply(
         flow,
         key,
-        message(sender="stranger@elsewhere.test", subject="Question", body="How much is it?"),
+        message(
+            sender="stranger@elsewhere.test", subject="Question", body="How much does it cost?"
+        ),
     )
     assert await processed(flow, body["id"]) == "question"
     reply = await reply_row(flow.db, body["id"])
