@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install dev test lint format eval train corpus bench-leads bench-webhooks bench-sleepers record-histories clean
+.PHONY: install dev test lint format eval train corpus bench-leads bench-classify bench-webhooks bench-sleepers record-histories clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ corpus: install
 
 bench-leads: install
 	$(PY) bench/leads.py
+
+bench-classify: install
+	$(PY) bench/classify.py
 
 bench-webhooks: install
 	$(PY) bench/webhooks.py
