@@ -685,3 +685,38 @@ TRAIN_EXTRA: dict[str, dict[str, list[str]]] = {
         "nl": ["Nee, dank je. || Nee.", "Het wordt een nee. || Dit is niets voor ons."],
     },
 }
+
+# Second batch of train-only families (short questions about the offer, which the first model
+# took for "other"; short interest and meeting replies; objections with an opening).
+TRAIN_EXTRA_2: dict[str, dict[str, list[str]]] = {
+    "question": {
+        "en": ["How much is it? || What's the price? || What do you charge?",
+               "Does it work with Gmail? || Can it connect to our CRM? || Is there an API?"],
+        "de": ["Was kostet es? || Wie teuer ist das? || Was verlangen Sie dafür?",
+               "Funktioniert das mit Outlook? || Gibt es eine API? || Klappt das mit unserem CRM?"],
+        "fr": ["C'est combien ? || Quel est le prix ? || Combien vous facturez ?",
+               "Ça marche avec Outlook ? || Il y a une API ? || Compatible avec notre CRM ?"],
+        "es": ["¿Cuánto vale? || ¿Qué precio tiene? || ¿Cuánto cobráis?",
+               "¿Funciona con Outlook? || ¿Tenéis API? || ¿Se conecta con nuestro CRM?"],
+        "pt": ["Quanto custa? || Qual o valor? || Quanto vocês cobram?",
+               "Funciona com o Outlook? || Vocês têm API? || Conecta com nosso CRM?"],
+        "nl": ["Wat kost het? || Wat is de prijs? || Wat rekenen jullie?",
+               "Werkt het met Outlook? || Is er een API? || Koppelt het met ons CRM?"],
+    },
+    "interested": {
+        "en": ["Tell me more please. || More info please! || Interested, send details."],
+        "de": ["Bitte mehr Infos. || Gern mehr dazu! || Interessiert, bitte Details senden."],
+        "fr": ["Dites-m'en plus svp. || Plus d'infos svp ! || Intéressé, envoyez les détails."],
+        "es": ["Cuéntame más, por favor. || ¡Más info! || Interesado, mándame detalles."],
+        "pt": ["Me conta mais, por favor. || Mais informações! || Interessado, mande detalhes."],
+        "nl": ["Vertel me meer aub. || Meer info graag! || Geïnteresseerd, stuur details."],
+    },
+    "meeting_request": {
+        "en": ["Call me tomorrow at {tm}. || Ring me on {wd}, any time after {tm}."],
+        "de": ["Rufen Sie mich morgen um {tm} an. || Melden Sie sich {wd} telefonisch, ab {tm}."],
+        "fr": ["Appelez-moi demain à {tm}. || Téléphonez-moi {wd} après {tm}."],
+        "es": ["Llámame mañana a las {tm}. || Llámame el {wd} después de las {tm}."],
+        "pt": ["Me liga amanhã às {tm}. || Pode me ligar {wd} depois das {tm}."],
+        "nl": ["Bel me morgen om {tm}. || Bel me {wd} na {tm}."],
+    },
+}

@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from families import FAMILIES, TRAIN_EXTRA, UNSUB_TAILS
+from families import FAMILIES, TRAIN_EXTRA, TRAIN_EXTRA_2, UNSUB_TAILS
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "data" / "corpus"
@@ -296,6 +296,16 @@ MACHINE_HEADERS = [
 EMOJI = [" 🙂", " 👍", " 🙏", " :)", " 😅", ""]
 
 
+def merge_extra() -> dict[str, dict[str, list[str]]]:
+    """The train-only families, both batches (the second appended after the first)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for batch in (TRAIN_EXTRA, TRAIN_EXTRA_2):
+        for label, by_lang in batch.items():
+            for lang, fams in by_lang.items():
+                out.setdefault(label, {}).setdefault(lang, []).extend(fams)
+    return out
+
+
 def norm(sentence: str) -> str:
     return " ".join(re.findall(r"\w+", sentence.lower()))
 
@@ -420,7 +430,7 @@ class Gen:
             for _, variants in fams
             for v in variants
         }
-        for label, by_lang in sorted(TRAIN_EXTRA.items()):
+        for label, by_lang in sorted(merge_extra().items()):
             for lang in LANGS:
                 for i, fam in enumerate(by_lang.get(lang, [])):
                     variants = [v.strip() for v in fam.split("||")]
@@ -556,7 +566,7 @@ class Gen:
                 for _ in range(ROWS[split]):
                     rows.append(self.row(split, label, lang, rnd, len(rows)))
         if split == "train":
-            for label in sorted(TRAIN_EXTRA):
+            for label in sorted(merge_extra()):
                 for lang in LANGS:
                     for _ in range(EXTRA_ROWS):
                         row = self.row("extra", label, lang, rnd, len(rows))
