@@ -690,18 +690,30 @@ TRAIN_EXTRA: dict[str, dict[str, list[str]]] = {
 # took for "other"; short interest and meeting replies; objections with an opening).
 TRAIN_EXTRA_2: dict[str, dict[str, list[str]]] = {
     "question": {
-        "en": ["How much is it? || What's the price? || What do you charge?",
-               "Does it work with Gmail? || Can it connect to our CRM? || Is there an API?"],
-        "de": ["Was kostet es? || Wie teuer ist das? || Was verlangen Sie dafür?",
-               "Funktioniert das mit Outlook? || Gibt es eine API? || Klappt das mit unserem CRM?"],
-        "fr": ["C'est combien ? || Quel est le prix ? || Combien vous facturez ?",
-               "Ça marche avec Outlook ? || Il y a une API ? || Compatible avec notre CRM ?"],
-        "es": ["¿Cuánto vale? || ¿Qué precio tiene? || ¿Cuánto cobráis?",
-               "¿Funciona con Outlook? || ¿Tenéis API? || ¿Se conecta con nuestro CRM?"],
-        "pt": ["Quanto custa? || Qual o valor? || Quanto vocês cobram?",
-               "Funciona com o Outlook? || Vocês têm API? || Conecta com nosso CRM?"],
-        "nl": ["Wat kost het? || Wat is de prijs? || Wat rekenen jullie?",
-               "Werkt het met Outlook? || Is er een API? || Koppelt het met ons CRM?"],
+        "en": [
+            "How much is it? || What's the price? || What do you charge?",
+            "Does it work with Gmail? || Can it connect to our CRM? || Is there an API?",
+        ],
+        "de": [
+            "Was kostet es? || Wie teuer ist das? || Was verlangen Sie dafür?",
+            "Funktioniert das mit Outlook? || Gibt es eine API? || Klappt das mit unserem CRM?",
+        ],
+        "fr": [
+            "C'est combien ? || Quel est le prix ? || Combien vous facturez ?",
+            "Ça marche avec Outlook ? || Il y a une API ? || Compatible avec notre CRM ?",
+        ],
+        "es": [
+            "¿Cuánto vale? || ¿Qué precio tiene? || ¿Cuánto cobráis?",
+            "¿Funciona con Outlook? || ¿Tenéis API? || ¿Se conecta con nuestro CRM?",
+        ],
+        "pt": [
+            "Quanto custa? || Qual o valor? || Quanto vocês cobram?",
+            "Funciona com o Outlook? || Vocês têm API? || Conecta com nosso CRM?",
+        ],
+        "nl": [
+            "Wat kost het? || Wat is de prijs? || Wat rekenen jullie?",
+            "Werkt het met Outlook? || Is er een API? || Koppelt het met ons CRM?",
+        ],
     },
     "interested": {
         "en": ["Tell me more please. || More info please! || Interested, send details."],
