@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install dev test lint format eval bench-leads bench-webhooks bench-sleepers record-histories clean
+.PHONY: install dev test lint format eval train corpus bench-leads bench-classify bench-webhooks bench-sleepers record-histories clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,26 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The frozen test split (checksum verified): rules + model, then the rules alone as the baseline.
 eval: install
 	$(PY) -m outreach.classify.evaluate
+	$(PY) -m outreach.classify.evaluate --rules
+
+# Fit the reply model on the train (+ dev) splits and write outreach/classify/reply_model.npz.
+train: install
+	$(PY) -m pip install --quiet -e '.[dev,train]'
+	$(PY) training/train.py
+
+# Regenerate train/dev from training/families.py (the frozen test split is never rewritten).
+corpus: install
+	$(PY) training/make_corpus.py
+	$(PY) training/make_corpus.py --check
 
 bench-leads: install
 	$(PY) bench/leads.py
+
+bench-classify: install
+	$(PY) bench/classify.py
 
 bench-webhooks: install
 	$(PY) bench/webhooks.py

@@ -150,6 +150,7 @@ class ReplyActivities(Activities):
                 reply.confidence = result.confidence
                 reply.reasons = [clip(r, 300) or "" for r in result.reasons][:20]
                 reply.needs_action = result.needs_action
+                reply.needs_review = result.needs_review
                 reply.referral_email = clip(result.referral_email, 320)
                 reply.return_date = result.return_date
                 reply.classified_at = utcnow()

@@ -21,6 +21,7 @@ PREFIXES = (
     "sup",
     "req",
     "draft",
+    "fb",  # reply_feedback (a corrected label)
 )
 
 

@@ -285,6 +285,8 @@ class Reply(SQLModel, table=True):
     confidence: float | None = None
     reasons: list[str] = json_field(list)
     needs_action: bool = False
+    # The classifier was unsure (confidence under the model's review threshold): check it.
+    needs_review: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     handled_at: datetime | None = ts_field()
     referral_email: str | None = Field(default=None, max_length=320)
     return_date: date | None = None
@@ -292,6 +294,27 @@ class Reply(SQLModel, table=True):
     step_position: int | None = None
     received_at: datetime = created_field()
     classified_at: datetime | None = ts_field()
+    created_at: datetime = created_field()
+
+
+class ReplyFeedback(SQLModel, table=True):
+    """A label corrected by a person (`PATCH /replies/{id}` with `label`): the reply's label
+    before and after, who and when. Exported for training by `outreach classify
+    export-feedback`; the text is read from the reply then (deleted with it), never copied."""
+
+    __tablename__ = "reply_feedback"
+    __table_args__ = (sa.Index("ix_feedback_ws_created", "workspace_id", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    reply_id: str = Field(
+        sa_column=sa.Column(
+            sa.String(40), sa.ForeignKey("reply.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    original_label: str | None = Field(default=None, max_length=40)
+    original_confidence: float | None = None
+    label: str = Field(max_length=40)
+    corrected_by: str | None = Field(default=None, max_length=40)  # the API key's id
     created_at: datetime = created_field()
 
 

@@ -1,6 +1,7 @@
 """One reply: `GET /replies/{id}` (with its drafts), `PATCH /replies/{id}` (`{"handled":
-true}` clears `needsAction`), `POST /replies/{id}/draft` (a suggested answer; rate-limited)
-and `POST /replies/{id}/send` (the answer goes out in the thread, exactly once)."""
+true}` clears `needsAction`; `{"label": ...}` corrects the label, kept as feedback),
+`POST /replies/{id}/draft` (a suggested answer; rate-limited) and `POST /replies/{id}/send`
+(the answer goes out in the thread, exactly once)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
+from pydantic import Field, model_validator
 from temporalio.service import RPCError
 
 from api import schemas as s
 from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
-from api.errors import APIError, not_found, temporal_unavailable
+from api.errors import APIError, not_found, temporal_unavailable, unprocessable
 from api.limits import give_back, take_slot
+from outreach.classify.models import LABELS
 from outreach.drafts import runs, service
 from outreach.drafts.schemas import DraftOut, ReplyDetailOut, ReplySendIn
 from outreach.drafts.status import DraftStatus
+from outreach.inbound.feedback import correct_label
 from outreach.inbound.status import ReplyKind
 from outreach.models import Reply, Send, utcnow
 from outreach.ratelimit.limits import RateAction
@@ -35,7 +39,16 @@ SEND_WAIT = 10.0  # ... for an answer's SMTP exchange
 
 
 class ReplyUpdate(s.In):
-    handled: bool
+    """`handled` and/or `label` (one of the eleven; another value is 422 `unknown_label`)."""
+
+    handled: bool | None = None
+    label: str | None = Field(None, max_length=40, json_schema_extra={"enum": list(LABELS)})
+
+    @model_validator(mode="after")
+    def _something(self) -> ReplyUpdate:
+        if self.handled is None and self.label is None:
+            raise ValueError("give handled and/or label")
+        return self
 
 
 async def get_owned_reply(session: SessionDep, principal: Principal, reply_id: str) -> Reply:
@@ -66,7 +79,9 @@ async def get_reply(
 @router.patch(
     "/replies/{reply_id}",
     response_model=ReplyDetailOut,
-    **scoped("replies:write", 404, summary="Mark a reply handled (or not)"),
+    **scoped(
+        "replies:write", 404, 422, summary="Mark a reply handled (or not), or correct its label"
+    ),
 )
 async def update_reply(
     reply_id: str,
@@ -76,11 +91,21 @@ async def update_reply(
 ) -> ReplyDetailOut:
     """`{"handled": true}`: someone took care of it; `needsAction` turns false (it is true
     for interested, meeting_request, question, referral and objection replies until then).
-    `{"handled": false}` puts it back. Idempotent."""
+    `{"handled": false}` puts it back. Idempotent.
+
+    `{"label": "<one of the eleven>"}`: a person's correction. The label, `needsAction` and
+    `needsReview` (cleared) change, and the correction is stored as feedback (the original
+    label and confidence, this API key, when) for `outreach classify export-feedback`. A
+    correction to `unsubscribe_request` suppresses the lead's address (and the sender's); any
+    other change is recorded only: the lead's workflow already acted on the first label."""
     reply = await get_owned_reply(session, principal, reply_id)
+    if body.label is not None and body.label not in LABELS:
+        raise unprocessable(f"label must be one of: {', '.join(LABELS)}", "unknown_label")
+    if body.label is not None:
+        await correct_label(session, reply, body.label, principal.key.id)
     if body.handled and reply.handled_at is None:
         reply.handled_at = utcnow()
-    elif not body.handled:
+    elif body.handled is False:
         reply.handled_at = None
     session.add(reply)
     await session.commit()

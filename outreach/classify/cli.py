@@ -3,6 +3,9 @@
 outreach classify < message.eml
 outreach classify --jsonl replies.jsonl        # FILE may be "-" for stdin
 outreach classify --provider < message.eml     # use the OUTREACH_LLM_* model provider
+outreach classify export-feedback [FILE] [--workspace ID]
+                                               # corrected labels as corpus JSON lines
+                                               # (FILE, default stdout), for `make train`
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ import httpx
 
 from .dataset import RowError, reply_from_row
 from .mime import reply_text_from_message
+from .model import classify
 from .models import Classification, ReplyText, to_dict
 from .provider import LLMSettings, classify_with_provider
-from .rules import classify
 
 
 class _UsageError(Exception):
@@ -137,8 +140,51 @@ def _run_single(use_provider: bool) -> int:
     return 0
 
 
+async def _export_rows(workspace_id: str | None) -> list[dict[str, Any]]:
+    from outreach.config import get_settings
+    from outreach.db import Database
+    from outreach.inbound.feedback import export_rows
+
+    db = Database(get_settings())
+    try:
+        async with db.session() as s:
+            return [row async for row in export_rows(s, workspace_id)]
+    finally:
+        await db.dispose()
+
+
+def export_feedback(argv: list[str], out: TextIO | None = None) -> int:
+    """``outreach classify export-feedback [FILE] [--workspace ID]``."""
+    p = _Parser(
+        prog="outreach classify export-feedback",
+        description="Write corrected reply labels (PATCH /replies/{id} with label) as JSON "
+        "lines in the corpus format, the latest correction of each reply, oldest first.",
+    )
+    p.add_argument("file", nargs="?", help="output file (default: stdout)")
+    p.add_argument("--workspace", metavar="ID", help="only this workspace's corrections")
+    try:
+        args = p.parse_args(argv)
+    except _UsageError as exc:
+        _err(f"{exc} (see --help)")
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    rows = asyncio.run(_export_rows(args.workspace))
+    if args.file and args.file != "-":
+        with open(args.file, "w", encoding="utf-8") as fh:
+            for row in rows:
+                _emit(fh, row)
+    else:
+        for row in rows:
+            _emit(out or sys.stdout, row)
+    sys.stderr.write(f"exported {len(rows)} corrected label(s)\n")
+    return 0
+
+
 def run(argv: list[str]) -> int:
     """Entry point for ``outreach classify``; returns the process exit code."""
+    if argv and argv[0] == "export-feedback":
+        return export_feedback(argv[1:])
     try:
         args = _parser().parse_args(argv)
     except _UsageError as exc:

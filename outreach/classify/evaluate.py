@@ -1,23 +1,46 @@
-"""Score the rule classifier on labelled JSON lines.
+"""Score the classifier on labelled JSON lines (``make eval``).
 
-    python -m outreach.classify.evaluate [FILE ...]     # default tests/data/replies.jsonl
+    python -m outreach.classify.evaluate [--rules] [--errors] [FILE ...]
 
-Prints per-label precision/recall/F1/support, macro-F1, a confusion matrix, return-date and
-referral-email extraction accuracy, and the misclassified rows.
+Without FILE: the frozen test split (tests/data/corpus/test_frozen.jsonl), after checking its
+SHA-256 against test_frozen.sha256 (a changed file is refused). ``--rules``: the rule layer
+alone (the baseline). Prints per-label precision/recall/F1/support, macro-F1, the confusion
+matrix, unsubscribe recall, the stop/continue accuracy (out_of_office and auto_reply continue
+the sequence, every other label stops it), how many answers were marked for review,
+return-date and referral-email extraction accuracy, and with ``--errors`` the mistakes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import model, rules
 from .dataset import LabelledRow, load_labelled
-from .models import LABELS, Classification
-from .rules import classify
+from .models import LABELS, Classification, ReplyText
 
-DEFAULT_FILE = Path(__file__).resolve().parents[2] / "tests" / "data" / "replies.jsonl"
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "corpus"
+FROZEN_TEST = CORPUS / "test_frozen.jsonl"
+FROZEN_SHA256 = CORPUS / "test_frozen.sha256"
+CONTINUE_LABELS = frozenset({"out_of_office", "auto_reply"})
+
+
+class FrozenSplitChanged(ValueError):
+    """The frozen test split is not the file that was written once."""
+
+
+def verify_frozen(path: Path = FROZEN_TEST, digest: Path = FROZEN_SHA256) -> str:
+    """The split's SHA-256 when it matches the recorded one, else FrozenSplitChanged."""
+    got = hashlib.sha256(path.read_bytes()).hexdigest()
+    want = digest.read_text(encoding="utf-8").split()[0]
+    if got != want:
+        raise FrozenSplitChanged(f"{path} has sha256 {got}, recorded {want}: refusing it")
+    return got
+
 
 _SHORT = {
     "interested": "int",
@@ -44,6 +67,17 @@ class Report:
     ref_ok: int = 0
     mistakes: list[tuple[LabelledRow, Classification]] = field(default_factory=list)
     extraction_mistakes: list[str] = field(default_factory=list)
+    review: int = 0
+    review_wrong: int = 0
+    stop_ok: int = 0
+
+    @property
+    def unsubscribe_recall(self) -> float:
+        return self.prf("unsubscribe_request")[1]
+
+    @property
+    def stop_continue_accuracy(self) -> float:
+        return self.stop_ok / self.total if self.total else 0.0
 
     def prf(self, label: str) -> tuple[float, float, float, int]:
         tp = self.confusion[(label, label)]
@@ -90,6 +124,16 @@ class Report:
         lines.append(
             f"macro-F1 {self.macro_f1:.3f}   accuracy {self.accuracy:.3f}   n={self.total}"
         )
+        lines.append(
+            f"unsubscribe recall {self.unsubscribe_recall:.3f}   stop/continue accuracy "
+            f"{self.stop_continue_accuracy:.3f} ({self.stop_ok}/{self.total})"
+        )
+        if self.review:
+            lines.append(
+                f"marked for review {self.review} ({self.review / self.total:.1%}), "
+                f"of which wrong {self.review_wrong}; wrong and not marked "
+                f"{len(self.mistakes) - self.review_wrong}"
+            )
         if self.date_total:
             lines.append(
                 f"return-date extraction {self.date_ok}/{self.date_total} "
@@ -119,16 +163,25 @@ class Report:
         return "\n".join(out)
 
 
-def evaluate(paths: list[str | Path]) -> Report:
+def evaluate(
+    paths: list[str | Path], classify: Callable[[ReplyText], Classification] | None = None
+) -> Report:
+    """Score ``classify`` (default: rules and model, as in production) on the files."""
+    classify = classify or model.classify
     report = Report()
     for path in paths:
         for row in load_labelled(path):
             c = classify(row.reply)
             report.total += 1
             report.confusion[(row.label, c.label)] += 1
+            if (row.label in CONTINUE_LABELS) == (c.label in CONTINUE_LABELS):
+                report.stop_ok += 1
+            if c.needs_review:
+                report.review += 1
+                report.review_wrong += c.label != row.label
             if c.label != row.label:
                 report.mistakes.append((row, c))
-            if row.label == "out_of_office":
+            if row.label == "out_of_office" and "returnDate" in row.raw:
                 report.date_total += 1
                 if c.return_date == row.return_date:
                     report.date_ok += 1
@@ -152,13 +205,19 @@ def evaluate(paths: list[str | Path]) -> Report:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     show_errors = "--errors" in args
-    files: list[str | Path] = [a for a in args if a != "--errors"] or [DEFAULT_FILE]
+    rules_only = "--rules" in args
+    files: list[str | Path] = [a for a in args if a not in ("--errors", "--rules")]
     try:
-        report = evaluate(files)
+        if not files:
+            digest = verify_frozen()
+            print(f"frozen test split {FROZEN_TEST.name}: sha256 {digest} (verified)")
+            files = [FROZEN_TEST]
+        report = evaluate(files, rules.classify if rules_only else model.classify)
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"evaluate: error: {exc}\n")
         return 1
     print(f"files: {', '.join(str(f) for f in files)}")
+    print("classifier: " + ("rules only" if rules_only else "rules + model"))
     print(report.summary())
     if show_errors:
         print("\nmisclassified:")

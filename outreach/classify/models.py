@@ -67,6 +67,8 @@ class Classification:
     reasons: Sequence[str] = ()  # stored as a tuple
     return_date: date | None = None
     referral_email: str | None = None
+    #: Low confidence: a person should check the label (``needsReview`` in the API).
+    needs_review: bool = False
 
     def __post_init__(self) -> None:
         if self.label not in LABELS:
@@ -93,6 +95,7 @@ def to_dict(c: Classification) -> dict[str, Any]:
         "label": c.label,
         "confidence": round(c.confidence, 3),
         "reasons": list(c.reasons),
+        "needsReview": c.needs_review,
     }
     if c.label == "out_of_office" or c.return_date is not None:
         out["returnDate"] = c.return_date.isoformat() if c.return_date else None

@@ -7,8 +7,9 @@ Configured by environment variables and off by default:
 * ``OUTREACH_LLM_MODEL``    - model name sent in the request
 * ``OUTREACH_LLM_TIMEOUT``  - seconds, default 15
 
-The rule layer always runs first (it is cheap) and is the answer whenever the provider is off,
-misconfigured, fails, times out or returns something that is not one of the eleven labels.
+The built-in classifier (rules + the packaged model, ``model.combine``) always runs first (it is
+cheap) and is the answer whenever the provider is off, misconfigured, fails, times out or
+returns something that is not one of the eleven labels.
 Policy: an unsubscribe request found by the rules wins over whatever the model says (an opt-out
 must never be lost to a model's judgement); a model that says ``unsubscribe_request`` when the
 rules did not is believed. Return dates and referral addresses come from the rule extractors;
@@ -29,6 +30,7 @@ from datetime import date
 import httpx
 
 from .dates import extract_return_date
+from .model import combine
 from .models import LABELS, Classification, ReplyText
 from .referral import emails_in, extract_referral_email
 from .rules import Analysis, analyse
@@ -172,15 +174,15 @@ async def _call(
     return _parse_content(content)
 
 
-def _fallback(an: Analysis, why: str) -> Classification:
-    rules = an.classification
-    assert rules is not None
+def _fallback(reply: ReplyText, an: Analysis, why: str) -> Classification:
+    built_in = combine(reply, an)
     return Classification(
-        rules.label,
-        rules.confidence,
-        [f"provider not used: {why}; rules decided", *rules.reasons],
-        return_date=rules.return_date,
-        referral_email=rules.referral_email,
+        built_in.label,
+        built_in.confidence,
+        [f"provider not used: {why}; rules and model decided", *built_in.reasons],
+        return_date=built_in.return_date,
+        referral_email=built_in.referral_email,
+        needs_review=built_in.needs_review,
     )
 
 
@@ -220,9 +222,9 @@ async def classify_with_provider(
     assert rules is not None
     settings = settings or LLMSettings.from_env()
     if not settings.enabled:
-        return _fallback(an, f"{ENV_BASE_URL} is not set")
+        return _fallback(reply, an, f"{ENV_BASE_URL} is not set")
     if not settings.model:
-        return _fallback(an, f"{ENV_MODEL} is not set")
+        return _fallback(reply, an, f"{ENV_MODEL} is not set")
 
     try:
         if client is None:
@@ -232,16 +234,16 @@ async def classify_with_provider(
             data = await _call(settings, reply, an, client)
     except ProviderError as exc:
         log.warning("reply classifier provider failed: %s", exc)
-        return _fallback(an, str(exc))
+        return _fallback(reply, an, str(exc))
     except Exception as exc:  # noqa: BLE001 - the rules must answer whatever happens
         log.warning("reply classifier provider failed: %s", type(exc).__name__)
-        return _fallback(an, f"provider error ({type(exc).__name__})")
+        return _fallback(reply, an, f"provider error ({type(exc).__name__})")
 
     label = str(data.get("label", "")).strip().lower().replace("-", "_").replace(" ", "_")
     if label not in LABELS:
         shown = label[:40] or "(none)"
         log.warning("reply classifier provider returned unknown label %r", shown)
-        return _fallback(an, f"provider returned unknown label '{shown}'")
+        return _fallback(reply, an, f"provider returned unknown label '{shown}'")
 
     conf_raw = data.get("confidence")
     confidence = 0.8

@@ -139,6 +139,11 @@ def analyse(reply: ReplyText) -> Analysis:
         # "Stop. Sending. Me. Emails." - try again without the punctuation.
         flat = re.sub(r"[ ]{2,}", " ", re.sub(r"[.,!;:]+", " ", folded))
         hits["unsubscribe"] = lexicon.find("unsubscribe", flat)
+    if not hits["unsubscribe"]:
+        # "Remmove me from your mailing list": near-misses of the opt-out words.
+        fixed = lexicon.correct_typos(folded)
+        if fixed != folded:
+            hits["unsubscribe"] = lexicon.find("unsubscribe", fixed)
     subj_auto = lexicon.find("auto_subject", fsubject)
     # A lead may write only "Unsubscribe" / "Remove" in the subject line of a fresh message.
     if not is_reply_subject and fsubject.strip():

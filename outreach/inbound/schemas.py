@@ -21,6 +21,8 @@ class ReplyOut(Out):
     confidence: float | None
     reasons: list[str]
     needs_action: bool
+    #: The classifier was unsure of `label`: a person should check it (cleared by a correction).
+    needs_review: bool
     handled: bool
     referral_email: str | None
     return_date: date | None
@@ -46,6 +48,7 @@ class ReplyOut(Out):
             confidence=r.confidence,
             reasons=r.reasons or [],
             needs_action=r.needs_action and r.handled_at is None,
+            needs_review=bool(r.needs_review),
             handled=r.handled_at is not None,
             referral_email=r.referral_email,
             return_date=r.return_date,

@@ -3,12 +3,16 @@ half-stored, never a 500), duplicates, caps; `GET /replies` filters and `PATCH /
 
 from __future__ import annotations
 
+import asyncio
+import json
+from pathlib import Path
+
 import pytest
 from sqlmodel import func, select
 
 from outreach.inbound.message import BODY_CAP, RAW_CAP
 from outreach.leads.runs import lead_handle
-from outreach.models import Reply, ReplyRaw
+from outreach.models import Reply, ReplyFeedback, ReplyRaw, Suppression
 from tests.helpers import make_campaign, make_key, make_lead
 from tests.replies.conftest import Flow
 from tests.replies.helpers import RFC822, api, auth, message, workspace_with_campaign
@@ -181,7 +185,7 @@ async def test_list_filters_and_marking_handled(flow: Flow) -> None:
         r = await http.patch(f"{REPLIES}/{ann}", json={"handled": False}, headers=auth(key))
         assert r.json()["needsAction"] is True
 
-        for bad in ({"handled": "yes"}, {}, {"handled": True, "label": "other"}):
+        for bad in ({"handled": "yes"}, {}, {"handled": True, "lable": "other"}):
             r = await http.patch(f"{REPLIES}/{ann}", json=bad, headers=auth(key))
             assert r.status_code == 400 and r.json()["code"] == "invalid_request", bad
         r = await http.patch(
@@ -203,3 +207,81 @@ async def test_list_filters_and_marking_handled(flow: Flow) -> None:
     # The replies ended both leads (short runs of their workflows, started by the replies).
     for lead in (lead_a, lead_b):
         assert await lead_handle(flow.client, lead.id).result() == "replied"
+
+
+async def test_correcting_a_label_is_stored_as_feedback_and_exported(
+    flow: Flow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws_id, key, camp = await workspace_with_campaign(flow.db)
+    lead = await make_lead(flow.db, camp, "dora@example.com")
+    async with api(flow.settings, flow.client) as http:
+        r = await http.post(
+            INBOUND,
+            content=message(
+                sender="dora@example.com", body="Let me think about it and get back to you."
+            ),
+            headers={**RFC822, **auth(key)},
+        )
+        rid = r.json()["id"]
+        await processed(flow, rid)
+        got = (await http.get(f"{REPLIES}/{rid}", headers=auth(key))).json()
+        # Unsure: marked for review, on the list shape too.
+        assert got["needsReview"] is True, got
+        listed = (await http.get(REPLIES, headers=auth(key))).json()["data"]
+        assert [x["needsReview"] for x in listed if x["id"] == rid] == [True]
+        first = got["label"]
+
+        for bad in ("super_interested", "Interested", ""):
+            r = await http.patch(f"{REPLIES}/{rid}", json={"label": bad}, headers=auth(key))
+            assert r.status_code == 422 and r.json()["code"] == "unknown_label", r.text
+            assert r.json()["error"]
+        r = await http.patch(f"{REPLIES}/{rid}", json={"label": "objection"}, headers=auth(key))
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert (body["label"], body["needsReview"], body["needsAction"]) == (
+            "objection",
+            False,
+            True,
+        )
+        # The same label again changes nothing; handled and label together work.
+        r = await http.patch(
+            f"{REPLIES}/{rid}", json={"label": "objection", "handled": True}, headers=auth(key)
+        )
+        assert r.json()["handled"] is True and r.json()["label"] == "objection"
+        # A correction to an opt-out suppresses the address: no step goes out to it again.
+        r = await http.patch(
+            f"{REPLIES}/{rid}", json={"label": "unsubscribe_request"}, headers=auth(key)
+        )
+        assert r.status_code == 200 and r.json()["needsAction"] is False
+    async with flow.db.session() as s:
+        fbs = (await s.exec(select(ReplyFeedback).where(ReplyFeedback.reply_id == rid))).all()
+        sup = (
+            await s.exec(
+                select(Suppression).where(
+                    Suppression.workspace_id == ws_id, Suppression.email == lead.email
+                )
+            )
+        ).all()
+    assert [(f.original_label, f.label) for f in sorted(fbs, key=lambda f: f.created_at)] == [
+        (first, "objection"),
+        ("objection", "unsubscribe_request"),
+    ]
+    assert all(f.corrected_by and f.workspace_id == ws_id for f in fbs)
+    assert len(sup) == 1
+
+    # outreach classify export-feedback FILE: the latest correction, in the corpus format.
+    from outreach import config
+    from outreach.classify.cli import run
+    from outreach.classify.dataset import load_labelled
+
+    monkeypatch.setattr(config, "get_settings", lambda: flow.settings)
+    out = tmp_path / "feedback.jsonl"
+    code = await asyncio.to_thread(run, ["export-feedback", str(out), "--workspace", ws_id])
+    assert code == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(x["label"], x["originalLabel"]) for x in rows] == [
+        ("unsubscribe_request", "objection")
+    ]
+    assert "think about it" in rows[0]["body"]
+    [row] = list(load_labelled(out))  # readable by the training code as is
+    assert row.label == "unsubscribe_request" and row.reply.received_at is not None

@@ -243,9 +243,11 @@ def test_auto_reply_without_headers() -> None:
     assert label(body) == "auto_reply"
 
 
-def test_no_longer_with_company_auto_reply_is_wrong_person_or_referral() -> None:
+def test_no_longer_with_company_auto_reply_is_auto_reply_or_referral() -> None:
+    # reply-labels.md: a departure naming no one is auto_reply when a machine wrote it; naming
+    # a replacement it is a referral, even under automatic-reply headers.
     hdr = {"Auto-Submitted": "auto-replied"}
-    assert label("Mark Davies is no longer with Corvid Health.", headers=hdr) == "wrong_person"
+    assert label("Mark Davies is no longer with Corvid Health.", headers=hdr) == "auto_reply"
     c = classify(
         reply("I no longer work at Northbeam. Please contact ops@northbeam.com.", headers=hdr)
     )
@@ -266,7 +268,10 @@ def test_no_longer_with_company_auto_reply_is_wrong_person_or_referral() -> None
         ("Je ne suis pas intéressé.", "not_interested"),
         ("Merci de me désinscrire de votre liste.", "unsubscribe_request"),
         ("Êtes-vous disponible jeudi à 10h ?", "meeting_request"),
-        ("Nous utilisons déjà HubSpot et nous en sommes satisfaits.", "objection"),
+        (
+            "Nous utilisons déjà HubSpot et nous en sommes satisfaits.",
+            "not_interested",
+        ),  # no opening: reply-labels.md
         ("Me interesa, ¿podemos agendar una llamada el jueves?", "meeting_request"),
         ("¿Cuánto cuesta al mes?", "question"),
         ("No soy la persona adecuada para esto.", "wrong_person"),
@@ -481,7 +486,7 @@ def test_reply_text_from_latin1_message() -> None:
 
 def test_to_dict_shape() -> None:
     d = to_dict(classify(reply("How much does it cost?")))
-    assert set(d) == {"label", "confidence", "reasons"}
+    assert set(d) == {"label", "confidence", "reasons", "needsReview"}
     assert isinstance(d["reasons"], list) and 0 <= d["confidence"] <= 1
     ooo = to_dict(
         classify(

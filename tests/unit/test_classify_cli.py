@@ -54,7 +54,7 @@ def test_single_raw_message(
     assert result["returnDate"] == "2026-03-09"
     assert isinstance(result["confidence"], float)
     assert "header Auto-Submitted: auto-replied" in result["reasons"]
-    assert set(result) == {"label", "confidence", "reasons", "returnDate"}
+    assert set(result) == {"label", "confidence", "reasons", "needsReview", "returnDate"}
 
 
 def test_jsonl_order_shape_and_errors(

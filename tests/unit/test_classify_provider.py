@@ -191,7 +191,7 @@ async def test_provider_failures_fall_back_to_rules(
     c = await classify_with_provider(INTERESTED, fake_openai.settings(mode))
     rules = classify(INTERESTED)
     assert c.label == rules.label == "interested"
-    assert c.reasons[0] == f"provider not used: {why}; rules decided"
+    assert c.reasons[0] == f"provider not used: {why}; rules and model decided"
     assert c.reasons[1:] == rules.reasons
     assert API_KEY not in caplog.text
 
@@ -205,7 +205,9 @@ async def test_provider_timeout_falls_back_to_rules(
     c = await classify_with_provider(INTERESTED, fake_openai.settings("slow", timeout=0.3))
     assert time.monotonic() - start < 1.4
     assert c.label == "interested"
-    assert c.reasons[0] == "provider not used: provider timed out after 0.3s; rules decided"
+    assert (
+        c.reasons[0] == "provider not used: provider timed out after 0.3s; rules and model decided"
+    )
     assert API_KEY not in caplog.text
 
 
@@ -263,7 +265,10 @@ async def test_provider_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     c = await classify_with_provider(INTERESTED)
     assert c.label == "interested"
-    assert c.reasons[0] == "provider not used: OUTREACH_LLM_BASE_URL is not set; rules decided"
+    assert (
+        c.reasons[0]
+        == "provider not used: OUTREACH_LLM_BASE_URL is not set; rules and model decided"
+    )
 
 
 @pytest.mark.asyncio
@@ -282,4 +287,6 @@ async def test_settings_from_env(fake_openai: FakeOpenAI, monkeypatch: pytest.Mo
 async def test_missing_model_falls_back() -> None:
     settings = LLMSettings(base_url="http://127.0.0.1:9/v1", api_key=API_KEY, model=None)
     c = await classify_with_provider(INTERESTED, settings)
-    assert c.reasons[0] == "provider not used: OUTREACH_LLM_MODEL is not set; rules decided"
+    assert (
+        c.reasons[0] == "provider not used: OUTREACH_LLM_MODEL is not set; rules and model decided"
+    )

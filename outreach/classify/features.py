@@ -1,0 +1,100 @@
+"""Features of the learned classifier: the same function feeds training and inference.
+
+Hashed (CRC-32, stable across processes and Python versions, unlike ``hash``) into
+``N_BUCKETS`` buckets, in two blocks:
+
+* text: word unigrams and bigrams and character 3-5-grams inside words, of the folded reply
+  text with quoted history and signatures removed (``Analysis.folded``), and subject words;
+  each present feature counts once, the block is scaled to unit length;
+* rules: what the rule layer saw, each worth 1: its label, which phrase lexicons matched,
+  header evidence (RFC 3834 and vendor headers, subject cues), a question mark, another
+  address in the text, the length of the text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+
+from .rules import Analysis
+
+N_BUCKETS = 1 << 18
+MAX_CHARS = 1200  # of the stripped reply text; the opening carries the intent
+_WORD = re.compile(r"[^\W_]+|[?!]")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_REPLY_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|antw|sv|vs|rv|r|res|tr|wg|fw|fwd|enc)\s*(?:\[\d+\])?\s*:\s*)+", re.I
+)
+
+
+def _bucket(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (N_BUCKETS - 1)
+
+
+def _length_bucket(n: int) -> str:
+    for limit, name in ((0, "0"), (20, "xs"), (60, "s"), (160, "m"), (400, "l")):
+        if n <= limit:
+            return name
+    return "xl"
+
+
+def text_features(folded: str, subject: str) -> set[str]:
+    text = folded[:MAX_CHARS]
+    words = _WORD.findall(text)
+    feats: set[str] = set()
+    for w in words:
+        feats.add("w:" + w)
+    for a, b in zip(words, words[1:], strict=False):
+        feats.add(f"b:{a} {b}")
+    for w in words:
+        if len(w) < 2:
+            continue
+        padded = f" {w} "
+        n = len(padded)
+        for size in (3, 4, 5):
+            for i in range(0, n - size + 1):
+                feats.add("c:" + padded[i : i + size])
+    for w in _WORD.findall(_REPLY_PREFIX.sub("", subject.lower())[:200]):
+        feats.add("s:" + w)
+    return feats
+
+
+def rule_features(an: Analysis, subject: str, from_addr: str) -> set[str]:
+    feats: set[str] = set()
+    if an.classification is not None:
+        feats.add("r:label=" + an.classification.label)
+    for intent, hits in an.hits.items():
+        if hits:
+            feats.add("r:hit=" + intent)
+    ev = an.headers
+    if ev.auto:
+        weak = all(r.startswith("header Precedence") for r in ev.reasons)
+        feats.add("r:hdr=" + ("weak" if weak else "auto"))
+    if ev.ooo_hint:
+        feats.add("r:hdr=ooo")
+    if not _REPLY_PREFIX.match(subject or ""):
+        feats.add("r:subj=not-reply")
+    if "?" in an.folded:
+        feats.add("r:qmark")
+    sender = (from_addr or "").lower()
+    if any(m.lower() not in sender for m in _EMAIL.findall(an.body)):
+        feats.add("r:other-address")
+    feats.add("r:len=" + _length_bucket(len(an.folded.strip())))
+    return feats
+
+
+def featurize(an: Analysis, subject: str, from_addr: str) -> tuple[list[int], list[float]]:
+    """Sorted bucket indices and their values (duplicates from hash collisions summed)."""
+    text = text_features(an.folded, subject)
+    rules = rule_features(an, subject, from_addr)
+    out: dict[int, float] = {}
+    scale = 1.0 / math.sqrt(len(text)) if text else 0.0
+    for f in text:
+        i = _bucket(f)
+        out[i] = out.get(i, 0.0) + scale
+    for f in rules:
+        i = _bucket(f)
+        out[i] = out.get(i, 0.0) + 1.0
+    idx = sorted(out)
+    return idx, [out[i] for i in idx]
