@@ -21,10 +21,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('reply', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('needs_review', sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # Not batch_alter_table: on SQLite that rebuilds `reply` and drops its counter triggers
+    # (migration 0007); a plain ADD COLUMN keeps them.
+    op.add_column(
+        'reply', sa.Column('needs_review', sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
     op.create_table('reply_feedback',
     sa.Column('reply_id', sa.String(length=40), nullable=False),
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -48,5 +49,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_reply_feedback_reply_id'))
         batch_op.drop_index('ix_feedback_ws_created')
     op.drop_table('reply_feedback')
-    with op.batch_alter_table('reply', schema=None) as batch_op:
-        batch_op.drop_column('needs_review')
+    op.drop_column('reply', 'needs_review')  # SQLite >= 3.35 drops a column in place
