@@ -226,3 +226,23 @@ async def test_a_large_fold_vacuums_the_deltas_on_postgresql(db: Database) -> No
             conn = await s.connection()
             sql = "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'counter_delta'"
             assert (await conn.execute(sa.text(sql))).scalar_one() is not None
+
+
+async def test_every_counted_table_has_its_triggers_at_head(db: Database) -> None:
+    """A migration that rebuilds a counted table on SQLite (batch_alter_table) drops its
+    triggers silently; after every migration, each counted table still has them."""
+    if db.dialect == "sqlite":
+        sql = "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        sql = (
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal"
+        )
+    async with db.session() as s:
+        rows = (await (await s.connection()).execute(sa.text(sql))).all()
+    found = {(table, name) for table, name in rows if name.startswith("counters_")}
+    create, _ = counters.trigger_ddl(db.dialect)
+    for table in counters.COUNTED_TABLES:
+        names = {n for t, n in found if t == table}
+        assert len(names) == (3 if db.dialect == "sqlite" else 1), (table, found)
+    assert len([c for c in create if "CREATE TRIGGER" in c]) == len(found)
