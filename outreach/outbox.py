@@ -37,13 +37,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import (
     Client,
     Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleIntervalSpec,
-    ScheduleOverlapPolicy,
-    SchedulePolicy,
-    ScheduleSpec,
 )
-from temporalio.common import RetryPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from outreach import temporal
@@ -263,17 +257,12 @@ def schedule_id(settings: Settings) -> str:
 
 
 def sweeper_schedule(settings: Settings) -> Schedule:
-    return Schedule(
-        action=ScheduleActionStartWorkflow(
-            OUTBOX_SWEEP_WORKFLOW,
-            id=f"{SWEEP_WORKFLOW_ID}-{settings.task_queue}",
-            task_queue=settings.task_queue,
-            execution_timeout=timedelta(minutes=15),
-            retry_policy=RetryPolicy(maximum_attempts=1),  # the next tick is the retry
-            static_summary="deliver pending workflow starts and signals",
-        ),
-        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=SWEEP_EVERY)]),
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    return temporal.housekeeping_schedule(
+        OUTBOX_SWEEP_WORKFLOW,
+        f"{SWEEP_WORKFLOW_ID}-{settings.task_queue}",
+        settings.task_queue,
+        SWEEP_EVERY,
+        "deliver pending workflow starts and signals",
     )
 
 

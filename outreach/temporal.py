@@ -16,9 +16,13 @@ from temporalio.client import (
     Schedule,
     ScheduleActionStartWorkflow,
     ScheduleAlreadyRunningError,
+    ScheduleIntervalSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleSpec,
     ScheduleUpdate,
 )
-from temporalio.common import SearchAttributeKey
+from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -85,6 +89,25 @@ async def register_search_attributes(
 
 
 SCHEDULE_RPC_TIMEOUT = timedelta(seconds=10)
+
+
+def housekeeping_schedule(
+    workflow: str, workflow_id: str, task_queue: str, every: timedelta, summary: str
+) -> Schedule:
+    """A housekeeping schedule: one run of `workflow` per interval on `task_queue`, a tick
+    skipped while the last run goes on, no retry of a failed run (the next tick is it)."""
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            workflow,
+            id=workflow_id,
+            task_queue=task_queue,
+            execution_timeout=timedelta(minutes=15),
+            retry_policy=RetryPolicy(maximum_attempts=1),
+            static_summary=summary,
+        ),
+        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=every)]),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
 
 
 async def ensure_schedule(

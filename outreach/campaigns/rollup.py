@@ -9,13 +9,7 @@ from datetime import timedelta
 from temporalio.client import (
     Client,
     Schedule,
-    ScheduleActionStartWorkflow,
-    ScheduleIntervalSpec,
-    ScheduleOverlapPolicy,
-    SchedulePolicy,
-    ScheduleSpec,
 )
-from temporalio.common import RetryPolicy
 
 from outreach import temporal
 from outreach.config import Settings
@@ -31,17 +25,12 @@ def schedule_id(settings: Settings) -> str:
 
 
 def rollup_schedule(settings: Settings) -> Schedule:
-    return Schedule(
-        action=ScheduleActionStartWorkflow(
-            ROLLUP_WORKFLOW,
-            id=f"{ROLLUP_WORKFLOW_ID}-{settings.task_queue}",
-            task_queue=settings.task_queue,
-            execution_timeout=timedelta(minutes=15),
-            retry_policy=RetryPolicy(maximum_attempts=1),  # the next tick is the retry
-            static_summary="fold counter deltas into the campaign counters",
-        ),
-        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=ROLLUP_EVERY)]),
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    return temporal.housekeeping_schedule(
+        ROLLUP_WORKFLOW,
+        f"{ROLLUP_WORKFLOW_ID}-{settings.task_queue}",
+        settings.task_queue,
+        ROLLUP_EVERY,
+        "fold counter deltas into the campaign counters",
     )
 
 
