@@ -96,6 +96,9 @@ class LeadState:
     base_at: datetime | None = None  # the next step's delay counts from here
     hold_until: datetime | None = None  # an out-of-office reply asked to wait until then
     cap_retry_at: datetime | None = None  # the daily cap was spent: not before then
+    # The lead's mailbox gave it a later send slot, or cannot send now: not before then.
+    mailbox_wait_until: datetime | None = None
+    mailbox_wait_reason: str | None = None  # mailbox_slot | mailbox_paused
     planned_position: int | None = None  # the step whose send time is decided ...
     planned_at: datetime | None = None  # ... and that time (jitter included)
     planned_reason: str | None = None  # ... and what it waits for (delay, window, ...)

@@ -95,6 +95,13 @@ class Campaign(SQLModel, table=True):
     send_window: dict[str, Any] | None = json_field(lambda: None, nullable=True)
     # Offered by the built-in answer to a meeting request (reply drafts).
     booking_url: str | None = Field(default=None, max_length=500)
+    # The mailboxes its leads are sent from (none: the default relay, OUTREACH_SMTP_*), and
+    # how a new lead's first step picks one (a Rotation); the lead keeps it for its sequence.
+    mailbox_ids: list[str] = json_field(list)
+    rotation: str = Field(
+        default="even", max_length=20, sa_column_kwargs={"server_default": "even"}
+    )
+    rotation_cursor: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 
@@ -143,6 +150,11 @@ class Lead(SQLModel, table=True):
     next_send_at: datetime | None = ts_field()
     last_sent_at: datetime | None = ts_field()
     finished_at: datetime | None = ts_field()
+    # The sending mailbox the lead is pinned to (chosen for its first step), and the send
+    # slot it holds on it: step `slot_position` goes out at `slot_at` (outreach/mailboxes).
+    mailbox_id: str | None = Field(default=None, max_length=40)
+    slot_at: datetime | None = ts_field()
+    slot_position: int | None = None
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 
@@ -156,6 +168,7 @@ class Send(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("lead_id", "step_position", name="uq_send_lead_step"),
         sa.Index("ix_send_ws_created", "workspace_id", "created_at", "id"),
+        sa.Index("ix_send_mailbox_created", "mailbox_id", "created_at"),
     )
     id: str = Field(primary_key=True, max_length=40)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
@@ -183,6 +196,7 @@ class Send(SQLModel, table=True):
     sent_at: datetime | None = ts_field()
     error: str | None = None
     smtp_code: int | None = None
+    mailbox_id: str | None = Field(default=None, max_length=40)  # the mailbox it left from
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 
@@ -510,6 +524,35 @@ class Mailbox(SQLModel, table=True):
     last_uid: int = Field(default=0, sa_column=sa.Column(sa.BigInteger(), nullable=False))
     last_sync_at: datetime | None = ts_field()
     last_error: str | None = None
+    # -- sending (all optional: an IMAP-only mailbox only reads replies) --
+    email: str | None = Field(default=None, max_length=320)
+    from_name: str | None = Field(default=None, max_length=200)
+    reply_to: str | None = Field(default=None, max_length=320)
+    signature: str | None = None
+    timezone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
+    smtp_host: str | None = Field(default=None, max_length=255)
+    smtp_port: int | None = None
+    smtp_tls: str | None = Field(default=None, max_length=20)  # tls | starttls | none
+    smtp_username: str | None = Field(default=None, max_length=320)
+    smtp_password: str | None = Field(default=None, max_length=3000)  # sealed, write-only
+    daily_limit: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
+    min_gap_seconds: int = Field(default=300, sa_column_kwargs={"server_default": "300"})
+    warmup_start_per_day: int | None = None
+    warmup_increase_per_day: int | None = None
+    warmup_started_on: date | None = None  # day 1 of the ramp (the mailbox's zone)
+    # active | paused | error (a SendingStatus); why, and the last SMTP failure
+    send_status: str = Field(
+        default="active", max_length=20, sa_column_kwargs={"server_default": "active"}
+    )
+    status_reason: str | None = Field(default=None, max_length=300)
+    send_error: str | None = Field(default=None, max_length=1000)
+    # The send slots handed out (outreach/mailboxes/capacity.py): none before
+    # `next_free_at`; `slot_count` of the mailbox-day `slot_day` taken; `slot_version`
+    # makes taking one a compare-and-set, correct with many workers.
+    next_free_at: datetime | None = ts_field()
+    slot_day: str | None = Field(default=None, max_length=10)
+    slot_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    slot_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 

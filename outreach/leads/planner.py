@@ -47,6 +47,8 @@ class WaitReason:
     CAMPAIGN_PAUSED = "campaign_paused"
     LEAD_PAUSED = "lead_paused"
     SENDING = "sending"
+    MAILBOX_SLOT = "mailbox_slot"  # the send slot reserved on the lead's mailbox
+    MAILBOX_PAUSED = "mailbox_paused"  # its mailbox is paused or in error (a resume wakes it)
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,7 @@ def send_time(
     for later, why in (
         (state.hold_until, WaitReason.HOLD),
         (state.cap_retry_at, WaitReason.DAILY_CAP),
+        (state.mailbox_wait_until, state.mailbox_wait_reason or WaitReason.MAILBOX_SLOT),
     ):
         if later and later > due:
             due, reason = later, why
@@ -216,7 +219,9 @@ def send_time(
     at = schedule.next_send_time(earliest, plan.timezone, window)
     if at > earliest and reason == WaitReason.DELAY:
         reason = WaitReason.WINDOW
-    if at - planned > OVERDUE_TOLERANCE and jitter_seconds > 0 and rand is not None:
+    # A reserved mailbox slot is kept to the second: its gap to the next is the mailbox's.
+    spread_out = reason != WaitReason.MAILBOX_SLOT
+    if at - planned > OVERDUE_TOLERANCE and jitter_seconds > 0 and rand is not None and spread_out:
         # Leads that wake together (a window opening, a new day, a resume) spread out,
         # inside the window.
         spread = jitter_seconds
@@ -228,7 +233,15 @@ def send_time(
 
 
 def forget_send_time(state: LeadState) -> LeadState:
-    return replace(state, planned_position=None, planned_at=None, planned_reason=None)
+    """Decide the send time again (the step activity reports a mailbox slot still held)."""
+    return replace(
+        state,
+        planned_position=None,
+        planned_at=None,
+        planned_reason=None,
+        mailbox_wait_until=None,
+        mailbox_wait_reason=None,
+    )
 
 
 # -- what a performed step means ---------------------------------------------------------
@@ -257,6 +270,16 @@ def after_step(state: LeadState, step: StepPlan, result: StepResult, now: dateti
         return Aftermath(
             replace(forget_send_time(state), cap_retry_at=result.retry_at), False, None
         )
+    if outcome in (StepOutcome.MAILBOX_SLOT, StepOutcome.MAILBOX_UNAVAILABLE):
+        why = (
+            WaitReason.MAILBOX_SLOT
+            if outcome == StepOutcome.MAILBOX_SLOT
+            else WaitReason.MAILBOX_PAUSED
+        )
+        waiting = replace(
+            forget_send_time(state), mailbox_wait_until=result.retry_at, mailbox_wait_reason=why
+        )
+        return Aftermath(waiting, False, None)
     if outcome in (StepOutcome.BOUNCED, StepOutcome.SUPPRESSED, StepOutcome.LEAD_INACTIVE):
         return Aftermath(state, is_terminal(result.lead_status), result.lead_status)
     # campaign_inactive / no_step: the refreshed plan decides on the next turn

@@ -48,6 +48,8 @@ class StepOutcome(StrEnum):
     UNKNOWN = "unknown"  # died inside DATA: reported, never resent
     BOUNCED = "bounced"
     CAP_REACHED = "cap_reached"
+    MAILBOX_SLOT = "mailbox_slot"  # a later send slot on the lead's mailbox is reserved
+    MAILBOX_UNAVAILABLE = "mailbox_unavailable"  # its mailbox is paused or in error
     SUPPRESSED = "suppressed"
     LEAD_INACTIVE = "lead_inactive"
     CAMPAIGN_INACTIVE = "campaign_inactive"
