@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 
 from outreach.campaigns.status import CampaignStatus, Channel
+from outreach.mailboxes.status import Rotation
 from outreach.models import Campaign, Step
 from outreach.schemas import In, Out, Timestamp
 
@@ -46,6 +47,16 @@ class CampaignCreate(In):
     timezone: str = Field("UTC", max_length=64)
     send_window: SendWindowIn | None = None
     steps: list[StepIn] = Field(default_factory=list, max_length=50)
+    mailbox_ids: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The sending mailboxes new leads rotate over (none: the default relay)",
+    )
+    rotation: Annotated[Rotation, Lenient] = Field(
+        Rotation.EVEN,
+        description="even: the mailbox with the earliest free slot sends next; "
+        "round_robin: the campaign's mailboxes in turn",
+    )
 
 
 class CampaignUpdate(In):
@@ -59,6 +70,8 @@ class CampaignUpdate(In):
     timezone: str | None = Field(None, max_length=64)
     send_window: SendWindowIn | None = None
     steps: list[StepIn] | None = Field(None, max_length=50)
+    mailbox_ids: list[str] | None = Field(None, max_length=100)
+    rotation: Annotated[Rotation, Lenient] | None = None
 
 
 class StepOut(Out):
@@ -94,6 +107,8 @@ class CampaignOut(Out):
     daily_cap: int | None
     timezone: str
     send_window: dict[str, Any] | None
+    mailbox_ids: list[str]
+    rotation: Rotation
     count: CampaignCounts = Field(serialization_alias="_count")
     created_at: Timestamp
     updated_at: Timestamp

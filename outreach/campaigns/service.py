@@ -26,12 +26,14 @@ from outreach.contracts import CAMPAIGN_SYNC_WORKFLOW
 from outreach.emails import normalise_email
 from outreach.errors import RuleBroken
 from outreach.ids import new_id
-from outreach.models import Campaign, Step, utcnow
+from outreach.models import Campaign, Mailbox, Step, utcnow
 from outreach.render import RENDERED_BODY_CAP, check_template, longest_render
 from outreach.schemas import single_line
 
 # A change to any of these reaches running leads (they re-read the campaign at once).
-LIVE_FIELDS = frozenset({"status", "timezone", "send_window", "daily_cap", "steps", "from_email"})
+LIVE_FIELDS = frozenset(
+    {"status", "timezone", "send_window", "daily_cap", "steps", "from_email", "mailbox_ids"}
+)
 # What an archived campaign may still change.
 ARCHIVED_EDITABLE = frozenset({"name", "pitch_context"})
 
@@ -122,6 +124,37 @@ def check_booking_url(url: str | None) -> str | None:
     return url
 
 
+async def check_mailboxes(
+    session: AsyncSession, workspace_id: str, mailbox_ids: Sequence[str]
+) -> list[str]:
+    """The campaign's sending mailboxes, in the given order without repeats: each must be
+    one of the workspace's mailboxes with SMTP settings (RuleBroken otherwise; another
+    workspace's id is reported as unknown, never as someone else's)."""
+    ids = list(dict.fromkeys(mailbox_ids))
+    if not ids:
+        return []
+    rows = (
+        await session.exec(
+            select(Mailbox.id, Mailbox.smtp_host).where(
+                Mailbox.workspace_id == workspace_id, col(Mailbox.id).in_(ids)
+            )
+        )
+    ).all()
+    found = {mid: host for mid, host in rows}
+    unknown = [m for m in ids if m not in found]
+    if unknown:
+        raise RuleBroken(
+            f"mailboxIds: no such mailbox: {', '.join(unknown[:5])}.", "unknown_mailbox"
+        )
+    receive_only = [m for m in ids if not found[m]]
+    if receive_only:
+        raise RuleBroken(
+            f"mailboxIds: {', '.join(receive_only[:5])} cannot send (no `smtp` settings).",
+            "mailbox_cannot_send",
+        )
+    return ids
+
+
 def check_ready(campaign: Campaign, step_count: int) -> None:
     """An active campaign can send: it has a sender and at least one step."""
     if campaign.status == CampaignStatus.ACTIVE:
@@ -158,6 +191,8 @@ async def create(session: AsyncSession, workspace_id: str, body: CampaignCreate)
         daily_cap=body.daily_cap,
         timezone=body.timezone,
         send_window=window,
+        mailbox_ids=await check_mailboxes(session, workspace_id, body.mailbox_ids),
+        rotation=body.rotation,
         created_at=now,
         updated_at=now,
     )
@@ -198,6 +233,12 @@ async def update(session: AsyncSession, campaign: Campaign, body: CampaignUpdate
         campaign.booking_url = check_booking_url(body.booking_url)
     if "send_window" in given:
         campaign.send_window = window
+    if "mailbox_ids" in given and body.mailbox_ids is not None:
+        campaign.mailbox_ids = await check_mailboxes(
+            session, campaign.workspace_id, body.mailbox_ids
+        )
+    if "rotation" in given and body.rotation is not None:
+        campaign.rotation = body.rotation
     steps_after = (
         len(body.steps) if body.steps is not None else len(await load_steps(session, campaign.id))
     )

@@ -73,6 +73,9 @@ class LeadOut(Out):
     status_reason: str | None
     current_step: int
     last_sent_at: Timestamp | None
+    mailbox_id: str | None = Field(
+        None, description="The sending mailbox the lead is pinned to (from its first step)"
+    )
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -90,7 +93,7 @@ class Position(Out):
     )
     waiting_for: str | None = Field(
         description="delay | window | daily_cap | campaign_paused | lead_paused | hold | "
-        "sending | null"
+        "mailbox_slot | mailbox_paused | sending | null"
     )
 
     @classmethod

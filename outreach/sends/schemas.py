@@ -18,6 +18,7 @@ class SendOut(Out):
     step: int | None = Field(description="The step's position (null for an answer to a reply)")
     reply_id: str | None = Field(description="The reply it answers (kind reply)")
     to: str
+    mailbox_id: str | None = Field(description="The mailbox it left from (null: the default relay)")
     subject: str | None
     message_id: str | None
     status: SendStatus
@@ -38,6 +39,7 @@ class SendOut(Out):
             step=send.step_position,
             reply_id=send.reply_id,
             to=send.to_email,
+            mailbox_id=send.mailbox_id,
             subject=send.subject,
             message_id=send.message_id,
             status=SendStatus(send.status),
