@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # Seconds of random spread added when many leads wake at the same window opening.
     send_jitter_seconds: int = 300
 
+    # A sending mailbox is paused when more than this share of its last
+    # `mailbox_bounce_window` step sends hard-bounced (outreach/mailboxes/health.py).
+    mailbox_bounce_threshold: float = Field(0.05, gt=0, le=1)
+    mailbox_bounce_window: int = Field(50, ge=1, le=10_000)
+
     # Per-plan overrides of the contract's rate limits (outreach.ratelimit.limits), JSON:
     # {"business": {"reply_draft": [20, 120, 400]}} (per minute, hour, day).
     rate_limits: dict[str, dict[str, list[int]]] = Field(default_factory=dict)

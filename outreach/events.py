@@ -52,6 +52,7 @@ EVENT_TYPES = (
     "channel_touch.queued",
     "channel_touch.sent",
     "lead.deleted",  # additive: a lead was erased (its data names no person)
+    "mailbox.paused",  # additive: a sending mailbox stopped (auth failure, bounce rate)
 )
 
 

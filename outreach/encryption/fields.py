@@ -36,7 +36,8 @@ class SecretColumn:
         return unseal(keyring, self.context(row_id), value)
 
 
-MAILBOX_PASSWORD = SecretColumn("mailbox", "password")
+MAILBOX_PASSWORD = SecretColumn("mailbox", "password")  # its IMAP login
+MAILBOX_SMTP_PASSWORD = SecretColumn("mailbox", "smtp_password")  # its SMTP login (optional)
 WEBHOOK_SECRET = SecretColumn("webhook_endpoint", "secret")
 # One known value under the keys, written at migration: tells a wrong key at start even
 # while no mailbox or webhook exists yet.
@@ -45,7 +46,7 @@ CHECK_ID = "check"
 CHECK_TEXT = "outreach encryption check"
 
 # Every column holding a secret, the check value first.
-SECRET_COLUMNS = (CHECK_VALUE, MAILBOX_PASSWORD, WEBHOOK_SECRET)
+SECRET_COLUMNS = (CHECK_VALUE, MAILBOX_PASSWORD, MAILBOX_SMTP_PASSWORD, WEBHOOK_SECRET)
 
 
 def seal_mailbox_password(keyring: Keyring, mailbox_id: str, password: str) -> str:
@@ -54,6 +55,16 @@ def seal_mailbox_password(keyring: Keyring, mailbox_id: str, password: str) -> s
 
 def mailbox_password(keyring: Keyring, mailbox: Mailbox) -> str:
     return MAILBOX_PASSWORD.open(keyring, mailbox.id, mailbox.password)
+
+
+def seal_smtp_password(keyring: Keyring, mailbox_id: str, password: str) -> str:
+    return MAILBOX_SMTP_PASSWORD.seal(keyring, mailbox_id, password)
+
+
+def smtp_password(keyring: Keyring, mailbox: Mailbox) -> str | None:
+    if not mailbox.smtp_password:
+        return None
+    return MAILBOX_SMTP_PASSWORD.open(keyring, mailbox.id, mailbox.smtp_password)
 
 
 def seal_webhook_secret(keyring: Keyring, endpoint_id: str, secret: str) -> str:

@@ -47,8 +47,14 @@ def _table(column: SecretColumn) -> sa.TableClause:
 
 
 def _values(conn: Connection, column: SecretColumn) -> list[tuple[str, str]]:
+    """The column's stored secrets (an optional one may be empty; a column a later
+    migration adds is not there yet on a database not migrated that far)."""
+    names = {c["name"] for c in sa.inspect(conn).get_columns(column.table)}
+    if column.column not in names:
+        return []
     t = _table(column)
-    rows = conn.execute(sa.select(t.c.id, t.c[column.column]).order_by(t.c.id))
+    value = t.c[column.column]
+    rows = conn.execute(sa.select(t.c.id, value).where(value.is_not(None)).order_by(t.c.id))
     return [(row[0], row[1]) for row in rows]
 
 
