@@ -428,8 +428,9 @@ async def _connect_target(settings: Settings, target: SmtpTarget) -> tuple[aiosm
         except (OSError, TimeoutError) as exc:
             raise _network_error(stage, target, exc) from exc
     except BaseException:
+        # The socket belongs to the transport now: closing it here, under a TLS transport
+        # still shutting down, would free a descriptor the event loop still watches.
         smtp.close()
-        sock.close()
         raise
     return smtp, _words(said, 500)
 
