@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_tls: Literal["none", "starttls", "tls"] = "none"
     smtp_timeout: float = 30.0
+    # Mailbox SMTP connections (outreach.mail.SmtpTarget): seconds a pooled connection may
+    # sit idle before it is closed (0 = no reuse), and an extra CA bundle trusted for
+    # their TLS besides the system store (None = the system store alone).
+    smtp_idle_seconds: float = 60.0
+    smtp_ca_file: Path | None = None
     # Cap on messages handed to SMTP per second across all workers (Temporal enforces it
     # on the email task queue). 0 = no cap.
     max_sends_per_second: float = 0.0
