@@ -51,6 +51,7 @@ class Outgoing:
     # The unsubscribe line under the body (sequence steps). An answer to a reply, written
     # to one person in a conversation, goes without it (its List-Unsubscribe header stays).
     with_footer: bool = True
+    reply_to: str | None = None  # the sending mailbox's Reply-To
 
 
 # Header lines may be up to 998 characters (RFC 5322 2.1.1). Python's default policy folds at
@@ -95,6 +96,9 @@ def build_message(out: Outgoing) -> bytes:
     msg["Subject"] = one_line(out.subject)
     msg["Date"] = email.utils.formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = out.message_id
+    if out.reply_to:
+        rt_local, _, rt_domain = ascii_address(out.reply_to).rpartition("@")
+        msg["Reply-To"] = Address(username=rt_local, domain=rt_domain)
     if out.in_reply_to:
         msg["In-Reply-To"] = out.in_reply_to
     if out.references:
