@@ -21,6 +21,7 @@ from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from outreach import mail
 from outreach.config import Settings, get_settings
 from outreach.db import Database
 from outreach.encryption.crypto import EncryptionError
@@ -163,6 +164,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
                 for w in workers:
                     group.create_task(w.shutdown())
         finally:
+            await mail.close_pool()  # the mailboxes' reused SMTP connections
             await db.dispose()
     finally:
         if ops is not None:

@@ -27,8 +27,20 @@ from outreach.drafts.contracts import (
 )
 from outreach.drafts.status import DraftSource, DraftStatus
 from outreach.events import event_ids_for, record_event
+from outreach.mailboxes import sending
+from outreach.mailboxes import store as mailbox_store
 from outreach.metrics import SENDS
-from outreach.models import Campaign, ChannelTouch, Lead, Reply, ReplyDraft, Send, Step, utcnow
+from outreach.models import (
+    Campaign,
+    ChannelTouch,
+    Lead,
+    Mailbox,
+    Reply,
+    ReplyDraft,
+    Send,
+    Step,
+    utcnow,
+)
 from outreach.payloads import lead_payload, send_payload
 from outreach.render import lead_variables, render, step_seed
 from outreach.sends.status import SETTLED, SendStatus, TouchStatus
@@ -204,23 +216,25 @@ class ReplySendActivities(Activities):
                     "not resent so the lead never gets two copies",
                 )
             in_reply_to, references = service.answer_references(reply)
-            message_id = send.message_id or mail.make_message_id(
-                send.id, campaign.from_email or "localhost"
-            )
+            # From the mailbox the lead's sequence came from (the conversation's address).
+            mailbox = await answering_mailbox(s, lead)
+            from_email = (mailbox.email if mailbox else None) or campaign.from_email or ""
+            message_id = send.message_id or mail.make_message_id(send.id, from_email or "localhost")
             # Their text, quoted: stripping quoted history is CPU work on a tenant's text.
             quoted = await run_cpu(service.quoted, reply)
             outgoing = mail.Outgoing(
-                from_name=campaign.from_name,
-                from_email=campaign.from_email or "",
+                from_name=(mailbox.from_name if mailbox else None) or campaign.from_name,
+                from_email=from_email,
                 to_email=lead.email,
                 to_name=" ".join(p for p in (lead.first_name, lead.last_name) if p) or None,
                 subject=send.subject or "Re:",
-                body=(draft.body or "") + quoted,
+                body=sending.with_signature(draft.body or "", mailbox) + quoted,
                 message_id=message_id,
                 unsubscribe_url=unsubscribe_url(self.settings, lead.id),
                 in_reply_to=in_reply_to,
                 references=references,
                 with_footer=False,
+                reply_to=mailbox.reply_to if mailbox else None,
             )
             try:
                 raw = await build(outgoing)
@@ -230,13 +244,17 @@ class ReplySendActivities(Activities):
                 )
             await take_attempt(s, send)
             now = utcnow()
-            send.message_id, send.from_email = message_id, campaign.from_email
+            send.message_id, send.from_email = message_id, from_email or None
+            send.mailbox_id = mailbox.id if mailbox else None
             send.claimed_at = send.updated_at = now
             send.error = None
             s.add(send)
             await s.commit()
             try:
-                await deliver_claimed(s, self.settings, send, raw, outgoing.from_email, lead.email)
+                target = sending.smtp_target(self.settings, mailbox) if mailbox else None
+                await deliver_claimed(
+                    s, self.settings, send, raw, outgoing.from_email, lead.email, target
+                )
             except mail.SmtpBounce as exc:
                 await suppress(
                     s,
@@ -331,3 +349,13 @@ class ReplySendActivities(Activities):
         SENDS.labels(outcome=status.value).inc()
         await self._publish([event])
         return ReplySendDone(send.id, status)
+
+
+async def answering_mailbox(s: AsyncSession, lead: Lead) -> Mailbox | None:
+    """The lead's sending mailbox, when it still can send (else the default relay)."""
+    if not lead.mailbox_id:
+        return None
+    m = await s.get(Mailbox, lead.mailbox_id)
+    if m is None or m.workspace_id != lead.workspace_id or not mailbox_store.can_send(m):
+        return None
+    return m

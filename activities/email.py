@@ -8,6 +8,7 @@ bounced or unknown (final: a retry finds it and does nothing more).
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,12 +33,16 @@ from outreach.leads import status as lead_status
 from outreach.leads.erasure_store import hold_lead
 from outreach.leads.plans import plan_from
 from outreach.leads.status import LeadStatus, is_terminal
+from outreach.mailboxes import sending
+from outreach.mailboxes import store as mailbox_store
+from outreach.mailboxes.status import MailboxStatus, StatusReason
 from outreach.metrics import SENDS
 from outreach.models import (
     Campaign,
     CapCounter,
     ChannelTouch,
     Lead,
+    Mailbox,
     Send,
     Step,
     Suppression,
@@ -322,6 +327,23 @@ class EmailActivities(Activities):
     async def _send_email(self, ctx: _Step, step: Step) -> StepResult:
         s, req, lead, campaign = ctx.s, ctx.req, ctx.lead, ctx.campaign
         now = utcnow()
+        # Which mailbox it leaves from, and when (a later slot: the lead sleeps until it).
+        pick = mailbox_store.Pick(None)
+        if campaign.mailbox_ids or lead.mailbox_id:
+            await ctx.hold()
+            pick = await mailbox_store.pick_mailbox(
+                s,
+                lead,
+                campaign,
+                req.position,
+                req.scheduled_at,
+                forced=req.forced,
+                jitter=lambda n: random.randint(0, n),
+            )
+            if pick.unavailable is not None or pick.wait_until is not None:
+                return await self._mailbox_wait(ctx, pick)
+        mailbox = pick.mailbox
+        from_email = (mailbox.email if mailbox else None) or campaign.from_email or ""
         send = ctx.send or Send(
             id=new_id("send"),
             workspace_id=lead.workspace_id,
@@ -332,9 +354,7 @@ class EmailActivities(Activities):
             created_at=now,
         )
         ctx.send = send
-        message_id = send.message_id or mail.make_message_id(
-            send.id, campaign.from_email or "localhost"
-        )
+        message_id = send.message_id or mail.make_message_id(send.id, from_email or "localhost")
         # Render and build first: a message that cannot be built takes no cap slot.
         unsub = unsubscribe_url(self.settings, lead.id)
         variables = lead_variables(lead, campaign, {"unsubscribeUrl": unsub})
@@ -344,16 +364,17 @@ class EmailActivities(Activities):
             first_subject
         )
         outgoing = mail.Outgoing(
-            from_name=campaign.from_name,
-            from_email=campaign.from_email or "",
+            from_name=(mailbox.from_name if mailbox else None) or campaign.from_name,
+            from_email=from_email,
             to_email=lead.email,
             to_name=" ".join(x for x in (lead.first_name, lead.last_name) if x) or None,
             subject=subject,
-            body=render(step.body, variables, seed=seed),
+            body=sending.with_signature(render(step.body, variables, seed=seed), mailbox),
             message_id=message_id,
             unsubscribe_url=unsub,
             in_reply_to=previous[-1] if previous else None,
             references=tuple(previous),
+            reply_to=mailbox.reply_to if mailbox else None,
         )
         try:
             raw = await build(outgoing)
@@ -378,7 +399,7 @@ class EmailActivities(Activities):
                     StepOutcome.CAP_REACHED,
                     retry_at=schedule.start_of_next_day(req.scheduled_at, campaign.timezone),
                 )
-                await s.rollback()
+                await s.rollback()  # (the mailbox slot taken with it is given back)
                 ctx.held = False
                 await publish_events(
                     self.db, self.client, self.settings.webhook_task_queue, ctx.events
@@ -388,21 +409,66 @@ class EmailActivities(Activities):
             await take_attempt(s, send)
         else:
             send.status, send.attempts = SendStatus.CLAIMED, send.attempts + 1
-        send.step_id, send.from_email = step.id, campaign.from_email
+        send.step_id, send.from_email = step.id, from_email or None
+        send.mailbox_id = mailbox.id if mailbox else None
         send.message_id, send.subject = message_id, subject
         send.cap_day, send.forced = cap_day, req.forced
         send.scheduled_at, send.claimed_at, send.updated_at = req.scheduled_at, now, now
         send.error = None
         s.add(send)
+        if mailbox is not None:
+            mailbox_store.release(lead)  # the slot is used by this send
+            s.add(lead)
         await s.commit()
         ctx.held = False
+        target = sending.smtp_target(self.settings, mailbox) if mailbox else None
         try:
-            await deliver_claimed(s, self.settings, send, raw, outgoing.from_email, lead.email)
+            await deliver_claimed(
+                s, self.settings, send, raw, outgoing.from_email, lead.email, target
+            )
         except mail.SmtpBounce as exc:
             return await self._bounced(ctx, str(exc), exc.code)
         except mail.SmtpUnknown as exc:
             return await self._unknown(ctx, str(exc))
+        except ApplicationError as exc:
+            if mailbox is not None and exc.type == mail.SmtpAuthFailed.__name__:
+                return await self._mailbox_refused_login(ctx, mailbox, str(exc))
+            raise
         return await self._sent(ctx)
+
+    async def _mailbox_wait(self, ctx: _Step, pick: mailbox_store.Pick) -> StepResult:
+        """The lead waits for its mailbox: a later slot it now holds, or a mailbox that
+        cannot send (paused, in error; its resume wakes the lead)."""
+        ctx.s.add(ctx.lead)
+        await self._commit_and_publish(ctx)
+        if pick.wait_until is not None:
+            return ctx.result(StepOutcome.MAILBOX_SLOT, retry_at=pick.wait_until)
+        return ctx.result(
+            StepOutcome.MAILBOX_UNAVAILABLE,
+            retry_at=ctx.req.scheduled_at + mailbox_store.UNAVAILABLE_RECHECK,
+            error=pick.unavailable,
+        )
+
+    async def _mailbox_refused_login(self, ctx: _Step, mailbox: Mailbox, error: str) -> StepResult:
+        """SMTP refused the mailbox's login: the mailbox goes to `error` at once (a
+        `mailbox.paused` event) and its leads wait for it; the send stays claimed (nothing
+        reached the server) and goes out once the mailbox is fixed and resumed."""
+        await ctx.hold()
+        row = await ctx.s.get(Mailbox, mailbox.id, populate_existing=True)
+        if row is not None:
+            event = await sending.stop_mailbox(
+                ctx.s, row, MailboxStatus.ERROR, f"{StatusReason.AUTH_FAILED}: {error}", error
+            )
+            if event:
+                ctx.events.append(event)
+        mailbox_store.release(ctx.lead)
+        ctx.s.add(ctx.lead)
+        await self._commit_and_publish(ctx)
+        return ctx.result(
+            StepOutcome.MAILBOX_UNAVAILABLE,
+            retry_at=ctx.req.scheduled_at + mailbox_store.UNAVAILABLE_RECHECK,
+            error=error,
+        )
 
     # -- outcomes ------------------------------------------------------------------------
 
@@ -463,6 +529,13 @@ class EmailActivities(Activities):
             },
             f"lead.bounced:{lead.id}",
         )
+        if send.mailbox_id:
+            await ctx.s.flush()  # (the bounce counts in the mailbox's rate)
+            mailbox = await ctx.s.get(Mailbox, send.mailbox_id, populate_existing=True)
+            if mailbox is not None:
+                paused = await sending.check_bounce_rate(ctx.s, self.settings, mailbox)
+                if paused:
+                    ctx.events.append(paused)
         await self._commit_and_publish(ctx)
         return ctx.result(StepOutcome.BOUNCED, send_id=send.id, error=error)
 
@@ -571,7 +644,13 @@ async def take_attempt(s: AsyncSession, send: Send) -> None:
 
 
 async def deliver_claimed(
-    s: AsyncSession, settings: Settings, send: Send, raw: bytes, sender: str, recipient: str
+    s: AsyncSession,
+    settings: Settings,
+    send: Send,
+    raw: bytes,
+    sender: str,
+    recipient: str,
+    target: mail.SmtpTarget | None = None,
 ) -> None:
     """Hand a claimed send (status `claimed`, its attempt counted and committed) to SMTP,
     keeping the exactly-once rule: only the attempt that holds the claim may start DATA,
@@ -601,7 +680,7 @@ async def deliver_claimed(
         send.status, send.data_started_at = SendStatus.SENDING, started
 
     try:
-        await mail.deliver(settings, raw, sender, recipient, before_data)
+        await mail.deliver(settings, raw, sender, recipient, before_data, target)
     except (mail.SmtpTransient, mail.SmtpPermanent) as exc:
         # The server did not take the message: back to `claimed`, safe to retry.
         send.status, send.error, send.smtp_code = SendStatus.CLAIMED, str(exc)[:1000], exc.code
