@@ -255,9 +255,7 @@ async def test_a_bounce_rate_over_the_threshold_pauses_the_mailbox(ts_env, setti
 
 
 @pytest.mark.parametrize("workers", [8])
-async def test_many_workers_taking_slots_at_once_never_overbook_a_mailbox(
-    settings, db, workers
-):
+async def test_many_workers_taking_slots_at_once_never_overbook_a_mailbox(settings, db, workers):
     """Slots taken concurrently (one session each, as on many workers): never more than
     the limit, never two inside the gap."""
     import asyncio
@@ -268,7 +266,9 @@ async def test_many_workers_taking_slots_at_once_never_overbook_a_mailbox(
     async with smtp_server() as srv:
         ws = await make_workspace(db)
         camp = await make_campaign(db, ws.id, TWO_STEPS[:1])
-        m = await make_sending_mailbox(db, settings, ws.id, srv, daily_limit=40, min_gap_seconds=120)
+        m = await make_sending_mailbox(
+            db, settings, ws.id, srv, daily_limit=40, min_gap_seconds=120
+        )
         now = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 
         async def one() -> datetime | None:
