@@ -24,80 +24,41 @@ from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
 from api.errors import APIError, unprocessable
 from api.pagination import Page, page_params
-from outreach import netguard
+from outreach import mail, netguard
+from outreach.campaigns.service import notify_running_leads
 from outreach.encryption.fields import seal_mailbox_password
 from outreach.ids import new_id
+from outreach.inbound.imap import verify_imap
 from outreach.inbound.schedules import (
     create_mailbox_schedule,
     delete_mailbox_schedule,
     set_mailbox_schedule_paused,
     trigger_mailbox_sync,
 )
-from outreach.inbound.status import MailboxStatus
-from outreach.models import Mailbox, utcnow
+from outreach.inbound.sync import imap_config
+from outreach.mailboxes import sending
+from outreach.mailboxes import service as mailbox_service
+from outreach.mailboxes import store as mailbox_store
+from outreach.mailboxes.schemas import (
+    DEFAULT_PORTS,
+    MailboxCreate,
+    MailboxOut,
+    MailboxUpdate,
+    SendingIn,
+    mailbox_out,
+)
+from outreach.models import Campaign, Mailbox, utcnow
 from outreach.scopes import Scope
 
 log = logging.getLogger("outreach.api.mailboxes")
 router = APIRouter(tags=["mailboxes"])
 
-Security = Literal["tls", "starttls", "none"]
-DEFAULT_PORTS = {"tls": 993, "starttls": 143, "none": 143}
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Changing any of these points the mailbox at another UID space: the sync starts afresh.
 LOCATION_FIELDS = ("host", "port", "security", "username", "folder")
-
-
-class MailboxCreate(s.In):
-    host: str = Field(min_length=1, max_length=255, description="IMAP server name or IP")
-    port: int | None = Field(None, ge=1, le=65535, description="default 993 for tls, 143 otherwise")
-    security: Security = Field(
-        "tls",
-        description="tls (implicit TLS), starttls, or none "
-        "(only for a server on this machine or a private network)",
-    )
-    username: str = Field(min_length=1, max_length=320)
-    password: str = Field(min_length=1, max_length=500, description="write-only")
-    folder: str = Field("INBOX", min_length=1, max_length=200)
-    enabled: bool = True
-    sync_existing: bool = Field(
-        False,
-        description="also ingest the mail already in the "
-        "folder (default: only mail arriving after it is added)",
-    )
-
-
-class MailboxUpdate(s.In):
-    host: str | None = Field(None, min_length=1, max_length=255)
-    port: int | None = Field(None, ge=1, le=65535)
-    security: Security | None = None
-    username: str | None = Field(None, min_length=1, max_length=320)
-    password: str | None = Field(None, min_length=1, max_length=500)
-    folder: str | None = Field(None, min_length=1, max_length=200)
-    enabled: bool | None = None
-    sync_existing: bool | None = None
-
-
-class MailboxOut(s.Out):
-    id: str
-    status: MailboxStatus = Field(
-        description="paused: disabled; error: the last sync failed (`lastError` says why); "
-        "active otherwise"
-    )
-    host: str
-    port: int
-    security: str
-    username: str
-    has_password: bool
-    folder: str
-    enabled: bool
-    sync_existing: bool
-    uid_validity: int | None
-    last_uid: int
-    last_sync_at: s.Timestamp | None
-    last_error: str | None
-    created_at: s.Timestamp
-    updated_at: s.Timestamp
+# The sending settings, applied by outreach.mailboxes.service.
+SENDING_FIELDS = frozenset(SendingIn.model_fields) | {"smtp"}
 
 
 class MailboxList(s.Out):
@@ -110,31 +71,19 @@ class SyncTriggered(s.Out):
     status: Literal["triggered"]
 
 
-def mailbox_out(m: Mailbox) -> MailboxOut:
-    return MailboxOut(
-        id=m.id,
-        status=mailbox_status(m),
-        host=m.host,
-        port=m.port,
-        security=m.security,
-        username=m.username,
-        has_password=bool(m.password),
-        folder=m.folder,
-        enabled=m.enabled,
-        sync_existing=m.sync_existing,
-        uid_validity=m.uidvalidity,
-        last_uid=m.last_uid,
-        last_sync_at=m.last_sync_at,
-        last_error=m.last_error,
-        created_at=m.created_at,
-        updated_at=m.updated_at,
-    )
+class ProtocolCheck(s.Out):
+    ok: bool
+    message: str = Field(description="the server's words, or the network error")
 
 
-def mailbox_status(m: Mailbox) -> MailboxStatus:
-    if not m.enabled:
-        return MailboxStatus.PAUSED
-    return MailboxStatus.ERROR if m.last_error else MailboxStatus.ACTIVE
+class VerifyResult(s.Out):
+    smtp: ProtocolCheck | None = Field(description="null: the mailbox has no SMTP settings")
+    imap: ProtocolCheck
+
+
+async def _out(session: SessionDep, rows: list[Mailbox]) -> list[MailboxOut]:
+    counts = await mailbox_store.sent_today(session, rows)
+    return [mailbox_out(m, sent_today=counts.get(m.id, 0)) for m in rows]
 
 
 # -- validation ----------------------------------------------------------------------------
@@ -238,7 +187,8 @@ async def list_mailboxes(
 ) -> dict:
     stmt = select(Mailbox).where(Mailbox.workspace_id == principal.workspace_id)
     rows = list((await session.exec(page.apply(stmt, Mailbox))).all())
-    return page.result(rows, mailbox_out)
+    shown = {m.id: out for m, out in zip(rows, await _out(session, rows), strict=True)}
+    return page.result(rows, lambda m: shown[m.id])
 
 
 @router.get(
@@ -251,7 +201,7 @@ async def get_mailbox(
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.MAILBOXES_READ)],
 ) -> MailboxOut:
-    return mailbox_out(await get_owned(session, Mailbox, mailbox_id, principal))
+    return (await _out(session, [await get_owned(session, Mailbox, mailbox_id, principal)]))[0]
 
 
 @router.post(
@@ -289,6 +239,7 @@ async def create_mailbox(
         created_at=now,
         updated_at=now,
     )
+    await _apply_sending(state, mailbox, body)
     if await _duplicate(session, mailbox):
         raise unprocessable(
             "This workspace already polls that folder of that account.", "mailbox_exists"
@@ -304,7 +255,7 @@ async def create_mailbox(
         await session.delete(mailbox)
         await session.commit()
         raise _unavailable(exc, "created") from exc
-    return mailbox_out(mailbox)
+    return (await _out(session, [mailbox]))[0]
 
 
 @router.patch(
@@ -327,7 +278,8 @@ async def update_mailbox(
     for name in given:
         if getattr(body, name) is None:
             raise APIError(400, "invalid_request", f"Invalid request: '{name}' cannot be null.")
-    changes = body.model_dump(exclude_unset=True)
+    await _apply_sending(state, mailbox, body)
+    changes = body.model_dump(exclude_unset=True, exclude=set(SENDING_FIELDS))
     if "host" in changes:
         changes["host"] = check_host(changes["host"])
     for name in ("username", "password", "folder"):
@@ -368,7 +320,7 @@ async def update_mailbox(
                 await create_mailbox_schedule(client, state.settings, mailbox)
             except RPCError as exc2:
                 raise _unavailable(exc2, "updated") from exc2
-    return mailbox_out(mailbox)
+    return (await _out(session, [mailbox]))[0]
 
 
 @router.delete(
@@ -382,15 +334,25 @@ async def delete_mailbox(
     state: StateDep,
     principal: Annotated[Principal, require(Scope.MAILBOXES_WRITE)],
 ) -> Response:
-    """Deletes the mailbox and its schedule. Replies already received stay."""
+    """Deletes the mailbox and its schedule. Replies already received stay. Campaigns that
+    sent from it stop using it: its leads not started yet move to the campaign's other
+    mailboxes; those started continue from another of them (the thread's headers stay)."""
     mailbox = await get_owned(session, Mailbox, mailbox_id, principal)
     client = await state.temporal()
     try:
         await delete_mailbox_schedule(client, mailbox.id)
     except RPCError as exc:
         raise _unavailable(exc, "deleted") from exc
+    using = await mailbox_service.campaigns_using(session, mailbox)
+    for campaign_id in using:
+        campaign = await session.get(Campaign, campaign_id)
+        if campaign is not None:
+            campaign.mailbox_ids = [m for m in campaign.mailbox_ids if m != mailbox.id]
+            campaign.updated_at = utcnow()
+            session.add(campaign)
     await session.delete(mailbox)
     await session.commit()
+    await _wake_leads(state, using)
     return Response(status_code=204)
 
 
@@ -422,3 +384,97 @@ async def sync_now(
         except RPCError as exc2:
             raise _unavailable(exc2, "triggered") from exc2
     return SyncTriggered(id=mailbox.id, status="triggered")
+
+
+@router.post(
+    "/mailboxes/{mailbox_id}/verify",
+    response_model=VerifyResult,
+    **scoped("mailboxes:write", 404, summary="Check the mailbox's SMTP and IMAP logins"),
+)
+async def verify_mailbox(
+    mailbox_id: str,
+    session: SessionDep,
+    state: StateDep,
+    principal: Annotated[Principal, require(Scope.MAILBOXES_WRITE)],
+) -> VerifyResult:
+    """Logs in to SMTP (when set) and IMAP now and answers per protocol: `ok`, and the
+    server's words (or the network error). Changes nothing."""
+    mailbox = await get_owned(session, Mailbox, mailbox_id, principal)
+    settings = state.settings
+    smtp = None
+    if mailbox.smtp_host:
+        ok, message = await mail.verify_smtp(sending.smtp_target(settings, mailbox), settings)
+        smtp = ProtocolCheck(ok=ok, message=message)
+    ok, message = await verify_imap(
+        imap_config(mailbox, settings.keyring()),
+        allow_private=settings.webhook_allow_private_targets,
+    )
+    return VerifyResult(smtp=smtp, imap=ProtocolCheck(ok=ok, message=message))
+
+
+@router.post(
+    "/mailboxes/{mailbox_id}/pause",
+    response_model=MailboxOut,
+    **scoped("mailboxes:write", 404, summary="Stop sending from a mailbox"),
+)
+async def pause_mailbox(
+    mailbox_id: str,
+    session: SessionDep,
+    principal: Annotated[Principal, require(Scope.MAILBOXES_WRITE)],
+) -> MailboxOut:
+    """No new email leaves from it; its leads wait (`waitingFor: mailbox_paused`) and
+    continue on resume. Leads not started yet move to the campaign's other mailboxes.
+    Replies are still read."""
+    mailbox = await get_owned(session, Mailbox, mailbox_id, principal)
+    mailbox_service.pause(mailbox)
+    mailbox.updated_at = utcnow()
+    session.add(mailbox)
+    await session.commit()
+    return (await _out(session, [mailbox]))[0]
+
+
+@router.post(
+    "/mailboxes/{mailbox_id}/resume",
+    response_model=MailboxOut,
+    **scoped("mailboxes:write", 404, 503, summary="Send from a mailbox again"),
+)
+async def resume_mailbox(
+    mailbox_id: str,
+    session: SessionDep,
+    state: StateDep,
+    principal: Annotated[Principal, require(Scope.MAILBOXES_WRITE)],
+) -> MailboxOut:
+    """Back to `active` (also after `error`, once its login is fixed); the leads waiting
+    for it continue at once."""
+    mailbox = await get_owned(session, Mailbox, mailbox_id, principal)
+    stopped = mailbox_service.resume(mailbox)
+    mailbox.updated_at = utcnow()
+    session.add(mailbox)
+    await session.commit()
+    if stopped:
+        await _wake_leads(state, await mailbox_service.campaigns_using(session, mailbox))
+    return (await _out(session, [mailbox]))[0]
+
+
+async def _wake_leads(state: StateDep, campaign_ids: list[str]) -> None:
+    """The campaigns' running leads look again (those waiting for the mailbox go on)."""
+    if not campaign_ids:
+        return
+    try:
+        client = await state.temporal()
+        for campaign_id in campaign_ids:
+            await notify_running_leads(client, state.settings, campaign_id)
+    except RPCError as exc:
+        # The change is saved; waiting leads look again within hours by themselves.
+        log.warning("mailbox: waking the leads of %s failed: %s", campaign_ids, exc)
+
+
+async def _apply_sending(state: StateDep, m: Mailbox, body: MailboxCreate | MailboxUpdate) -> None:
+    """The sending settings given (RuleBroken → 422). An SMTP host is checked like the
+    IMAP host: a name or IP, no clear text over the internet, through the SSRF guard."""
+    if not (set(body.model_fields_set) & SENDING_FIELDS):
+        return
+    changed = mailbox_service.apply_sending(m, body, state.settings.keyring(), check_host)
+    if changed and m.smtp_host:
+        check_security(m.smtp_tls or "starttls", m.smtp_host)
+        await check_reachable(state, m.smtp_host, m.smtp_port or 587)
