@@ -35,6 +35,7 @@ from temporalio.testing import WorkflowEnvironment
 from outreach.config import Settings
 from outreach.contracts import (
     CAMPAIGN_SYNC_WORKFLOW,
+    LEAD_QUERY_PROGRESS,
     HoldSignal,
     LeadSignal,
     LeadUpdate,
@@ -962,6 +963,68 @@ async def erasure_of_an_address_without_leads(r: Run) -> None:
     wid = address_erasure_id(ws.id, "gone@example.com")
     result = await erase_leads(r.client, r.st, wid, req, wait=30)
     assert result is not None and result.counts.suppressions_hashed == 1
+
+
+# -- sending mailboxes (0.5.0) ------------------------------------------------------------------
+
+
+async def _mailbox_campaign(r: Run, srv: Any, **mailbox_kw: Any) -> tuple[Campaign, Mailbox]:
+    from tests.mailboxes.helpers import make_sending_mailbox, use_mailboxes
+
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, THREE[:2])
+    mailbox = await make_sending_mailbox(r.db, r.st, ws.id, srv, **mailbox_kw)
+    await use_mailboxes(r.db, camp.id, [mailbox.id])
+    return camp, mailbox
+
+
+@scenario
+async def mailbox_slot_wait(r: Run) -> None:
+    """Two leads on one mailbox with a 10-minute gap: the second sleeps until its reserved
+    slot (`mailbox_slot`), then both follow up from the mailbox."""
+    from tests.smtp_servers import smtp_server
+
+    async with smtp_server(username="u", password="p") as srv:
+        camp, _ = await _mailbox_campaign(r, srv, min_gap_seconds=600)
+        leads = [await make_lead(r.db, camp) for _ in range(2)]
+        handles = [await start_lead(r.client, r.st, r.db, lead) for lead in leads]
+        for h in handles:
+            assert await h.result() == "completed"
+
+
+@scenario
+async def mailbox_paused_then_resumed(r: Run) -> None:
+    """Step 2 falls due while the lead's mailbox is paused (`mailbox_paused`); the resume
+    wakes the campaign's leads and step 2 goes out from the same mailbox."""
+    from outreach.campaigns.service import notify_running_leads
+    from tests.smtp_servers import smtp_server
+
+    async with smtp_server(username="u", password="p") as srv:
+        camp, mailbox = await _mailbox_campaign(r, srv, min_gap_seconds=0)
+        lead = await make_lead(r.db, camp)
+        handle = await start_lead(r.client, r.st, r.db, lead)
+        await r.sent(lead.id, 1)
+        await _set_mailbox(r.db, mailbox.id, "paused")
+        await r.env.sleep(timedelta(days=2, hours=1))
+
+        async def waiting() -> bool:
+            p = await handle.query(LEAD_QUERY_PROGRESS)
+            return p["waitingFor"] == "mailbox_paused"
+
+        await eventually(waiting, within=30)
+        await _set_mailbox(r.db, mailbox.id, "active")
+        await notify_running_leads(r.client, r.st, camp.id)
+        assert await handle.result() == "completed"
+
+
+async def _set_mailbox(db: Database, mailbox_id: str, status: str) -> None:
+    async with db.session() as s:
+        m = await s.get(Mailbox, mailbox_id)
+        assert m is not None
+        m.send_status = status
+        m.status_reason = "paused by request" if status == "paused" else None
+        s.add(m)
+        await s.commit()
 
 
 # -- the recording run -------------------------------------------------------------------------
