@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import email.policy
 import email.utils
+import errno
 import re
 import socket
 import ssl
@@ -269,6 +270,14 @@ Before = Callable[[], Awaitable[None]]
 _SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
 _TLS_CONTEXTS: dict[Path | None, ssl.SSLContext] = {}
 _local_hostname: str | None = None
+_CONNECT_ERRORS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    errno.ETIMEDOUT: "connection timed out",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ENETUNREACH: "network unreachable",
+    errno.EADDRNOTAVAIL: "address not available",
+}
 
 
 class _Stale(Exception):
@@ -305,6 +314,9 @@ def _network_error(
         )
     if isinstance(exc, TimeoutError):
         return SmtpTransient(f"SMTP {stage} failed: {target.host}:{target.port} timed out")
+    known = _CONNECT_ERRORS.get(exc.errno) if isinstance(exc, OSError) and exc.errno else None
+    if known is not None:
+        return SmtpTransient(f"SMTP {stage} failed: {target.host}:{target.port}: {known}")
     detail = _words(str(exc), 200) or type(exc).__name__
     return SmtpTransient(f"SMTP {stage} failed: {detail}")
 
