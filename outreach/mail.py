@@ -382,6 +382,10 @@ async def _connect_target(settings: Settings, target: SmtpTarget) -> tuple[aiosm
     words (the 235 of the login, or the greeting). Raises SmtpAuthFailed, SmtpPermanent or
     SmtpTransient."""
     try:
+        name = _tls_name(target.host)
+    except idna.IDNAError as exc:
+        raise SmtpPermanent(f"SMTP host {target.host!r} has no ASCII form: {exc}") from exc
+    try:
         addresses = await netguard.checked_addresses(
             target.host, target.port, allow_private=target.allow_private
         )
@@ -396,7 +400,7 @@ async def _connect_target(settings: Settings, target: SmtpTarget) -> tuple[aiosm
     except (OSError, TimeoutError) as exc:
         raise _network_error("connection", target, exc) from exc
     smtp = aiosmtplib.SMTP(
-        hostname=_tls_name(target.host),
+        hostname=name,
         sock=sock,
         use_tls=target.tls == "tls",
         start_tls=False,

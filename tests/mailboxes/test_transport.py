@@ -127,6 +127,11 @@ async def test_wrong_password_is_auth_failed() -> None:
         assert mail.SMTP_POOL.open_connections == 0
 
 
+def test_target_repr_hides_the_password() -> None:
+    target = mail.SmtpTarget("smtp.acme.test", 587, "starttls", "anita", "hunter2-secret")
+    assert "hunter2-secret" not in repr(target)
+
+
 async def test_loopback_refused_unless_allowed() -> None:
     async with smtp_server(tls="none") as srv:
         with pytest.raises(mail.SmtpPermanent, match="loopback"):
