@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import email.policy
 import email.utils
+import errno
 import re
 import socket
 import ssl
@@ -273,6 +274,14 @@ Before = Callable[[], Awaitable[None]]
 _SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, TimeoutError)
 _TLS_CONTEXTS: dict[Path | None, ssl.SSLContext] = {}
 _local_hostname: str | None = None
+_CONNECT_ERRORS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    errno.ETIMEDOUT: "connection timed out",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ENETUNREACH: "network unreachable",
+    errno.EADDRNOTAVAIL: "address not available",
+}
 
 
 class _Stale(Exception):
@@ -309,6 +318,9 @@ def _network_error(
         )
     if isinstance(exc, TimeoutError):
         return SmtpTransient(f"SMTP {stage} failed: {target.host}:{target.port} timed out")
+    known = _CONNECT_ERRORS.get(exc.errno) if isinstance(exc, OSError) and exc.errno else None
+    if known is not None:
+        return SmtpTransient(f"SMTP {stage} failed: {target.host}:{target.port}: {known}")
     detail = _words(str(exc), 200) or type(exc).__name__
     return SmtpTransient(f"SMTP {stage} failed: {detail}")
 
@@ -374,6 +386,10 @@ async def _connect_target(settings: Settings, target: SmtpTarget) -> tuple[aiosm
     words (the 235 of the login, or the greeting). Raises SmtpAuthFailed, SmtpPermanent or
     SmtpTransient."""
     try:
+        name = _tls_name(target.host)
+    except idna.IDNAError as exc:
+        raise SmtpPermanent(f"SMTP host {target.host!r} has no ASCII form: {exc}") from exc
+    try:
         addresses = await netguard.checked_addresses(
             target.host, target.port, allow_private=target.allow_private
         )
@@ -388,7 +404,7 @@ async def _connect_target(settings: Settings, target: SmtpTarget) -> tuple[aiosm
     except (OSError, TimeoutError) as exc:
         raise _network_error("connection", target, exc) from exc
     smtp = aiosmtplib.SMTP(
-        hostname=_tls_name(target.host),
+        hostname=name,
         sock=sock,
         use_tls=target.tls == "tls",
         start_tls=False,

@@ -348,8 +348,10 @@ class SmtpServer:
 
         def close_all() -> None:
             for proto in list(self._live):
-                if proto.transport is not None:
-                    proto.transport.close()
+                # The TCP transport itself: a TLS close would wait for the client's answer.
+                raw = proto._original_transport or proto.transport
+                if raw is not None:
+                    raw.close()
 
         controller.loop.call_soon_threadsafe(close_all)
         self._wait(lambda: not self._live)

@@ -470,3 +470,36 @@ class ImapFolder:
                 conn.logout()
         except Exception:  # noqa: BLE001, S110 - closing a broken connection
             pass
+
+
+# -- verify (POST /mailboxes/{id}/verify) ---------------------------------------------------
+
+
+def check_login(
+    config: ImapConfig, addresses: list[str], ssl_context: ssl.SSLContext | None = None
+) -> tuple[bool, str]:
+    """Blocking: log in and open the folder read-only as a sync would, then log out.
+    (True, what worked) or (False, what failed, in our words as everywhere here)."""
+    try:
+        folder = ImapFolder.open(config, addresses, ssl_context)
+    except ImapError as exc:
+        return False, str(exc)
+    folder.close()
+    return True, f"login accepted, folder {config.folder!r} opened"
+
+
+async def verify_imap(
+    config: ImapConfig, *, allow_private: bool, ssl_context: ssl.SSLContext | None = None
+) -> tuple[bool, str]:
+    """The SSRF guard, then `check_login` on a checked address in the IMAP thread pool (the
+    event loop never blocks). Never raises for what a server says or does."""
+    from outreach.netguard import TargetRefused, Unresolvable, checked_addresses
+    from outreach.workpool import run_imap
+
+    try:
+        addresses = await checked_addresses(config.host, config.port, allow_private=allow_private)
+    except TargetRefused as exc:
+        return False, f"host refused: {exc}"
+    except Unresolvable as exc:
+        return False, f"connect failed: {exc}"
+    return await run_imap(check_login, config, addresses, ssl_context)
