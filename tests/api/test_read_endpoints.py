@@ -115,7 +115,14 @@ async def test_campaign_list_items_have_the_seed_keys_and_true_counts(
     }
     for key, kind in seed_types.items():
         assert isinstance(item[key], kind), key
-    assert set(item) == set(seed_types) | {"fromEmail", "timezone", "sendWindow", "bookingUrl"}
+    assert set(item) == set(seed_types) | {
+        "fromEmail",
+        "timezone",
+        "sendWindow",
+        "bookingUrl",
+        "mailboxIds",
+        "rotation",
+    }
     assert item["_count"] == {"leads": 3, "sends": 2, "steps": 3, "replies": 1}
     assert body["data"][0]["_count"] == {"leads": 0, "sends": 0, "steps": 1, "replies": 0}
     assert ISO_Z.match(item["createdAt"]) and ISO_Z.match(item["updatedAt"])

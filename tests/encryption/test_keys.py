@@ -20,8 +20,10 @@ from outreach.db import Database
 from outreach.encryption.crypto import parse_keys
 from outreach.encryption.fields import (
     MAILBOX_PASSWORD,
+    MAILBOX_SMTP_PASSWORD,
     WEBHOOK_SECRET,
     seal_mailbox_password,
+    seal_smtp_password,
     seal_webhook_secret,
 )
 from outreach.encryption.stored import KeyMismatch, verify
@@ -69,6 +71,13 @@ async def seeded(settings: Settings) -> tuple[str, dict[str, str], dict[str, str
                         username=f"u{n}",
                         folder=f"F{n}",
                         password=seal_mailbox_password(keyring, mbx_id, password),
+                        # the first one sends too: its SMTP password is sealed beside
+                        smtp_host="smtp.example.com" if n == 0 else None,
+                        smtp_password=(
+                            seal_smtp_password(keyring, mbx_id, f"smtp-{password}")
+                            if n == 0
+                            else None
+                        ),
                     )
                 )
             whk_id, secret = new_id("whk"), new_secret()
@@ -144,10 +153,11 @@ async def test_rotation_re_encrypts_everything_and_the_old_key_can_go(fresh: Fre
     counts = {"reencrypted": 0, "alreadyCurrent": 0, "changedMeanwhile": 0}
     assert json.loads(done.stdout) == {
         "currentKeyId": "new",
-        "reencrypted": 4,
+        "reencrypted": 5,
         "columns": {
             "encryption_check.value": {**counts, "reencrypted": 1},
             "mailbox.password": {**counts, "reencrypted": 2},
+            "mailbox.smtp_password": {**counts, "reencrypted": 1},  # (the other has none)
             "webhook_endpoint.secret": {**counts, "reencrypted": 1},
         },
         "keyIdsInUse": ["new"],
@@ -164,6 +174,9 @@ async def test_rotation_re_encrypts_everything_and_the_old_key_can_go(fresh: Fre
     for mbx_id, value in stored(new, "mailbox", "password").items():
         assert value.startswith("enc:v1:new:")
         assert MAILBOX_PASSWORD.open(ring, mbx_id, value) == passwords[mbx_id]
+    for mbx_id, value in stored(new, "mailbox", "smtp_password").items():
+        if value is not None:
+            assert MAILBOX_SMTP_PASSWORD.open(ring, mbx_id, value) == f"smtp-{passwords[mbx_id]}"
     for whk_id, value in stored(new, "webhook_endpoint", "secret").items():
         assert WEBHOOK_SECRET.open(ring, whk_id, value) == secrets[whk_id]
     with pytest.raises(KeyMismatch, match="under key id\\(s\\) new"):
