@@ -13,7 +13,7 @@ from outreach.encryption.fields import smtp_password
 from outreach.events import record_event
 from outreach.inbound.status import MailboxStatus
 from outreach.mailboxes import store
-from outreach.mailboxes.health import BounceRule, bounce_reason
+from outreach.mailboxes.health import BounceRule, bounce_reason, over_bounce_threshold
 from outreach.mailboxes.schemas import DEFAULT_SMTP_PORTS, mailbox_out
 from outreach.models import Mailbox
 from outreach.schemas import dump
@@ -71,6 +71,6 @@ async def check_bounce_rate(s: AsyncSession, settings: Settings, m: Mailbox) -> 
     threshold. The `mailbox.paused` event's id, or None."""
     rule = BounceRule(settings.mailbox_bounce_threshold, settings.mailbox_bounce_window)
     bounced, sends = await store.recent_bounces(s, m.id, rule.window)
-    if m.send_status != MailboxStatus.ACTIVE or not store.over_threshold(bounced, sends, rule):
+    if m.send_status != MailboxStatus.ACTIVE or not over_bounce_threshold(bounced, sends, rule):
         return None
     return await stop_mailbox(s, m, MailboxStatus.PAUSED, bounce_reason(bounced, sends, rule))

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from outreach import schedule
 from outreach.inbound.status import MailboxStatus
-from outreach.mailboxes import capacity, health, rotation
+from outreach.mailboxes import capacity, rotation
 from outreach.mailboxes.status import Rotation
 from outreach.models import Campaign, Lead, Mailbox, Send
 from outreach.sends.status import SendKind, SendStatus
@@ -260,10 +260,6 @@ def stop_sending(m: Mailbox, status: MailboxStatus, reason: str, error: str | No
     if error is not None:
         m.send_error = error[:1000]
     return True
-
-
-def over_threshold(bounced: int, sends: int, rule: health.BounceRule) -> bool:
-    return health.over_bounce_threshold(bounced, sends, rule)
 
 
 async def sent_today(s: AsyncSession, mailboxes: list[Mailbox]) -> dict[str, int]:
