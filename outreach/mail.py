@@ -396,7 +396,9 @@ async def _connect_target(settings: Settings, target: SmtpTarget) -> tuple[aiosm
     except netguard.TargetRefused as exc:
         raise SmtpPermanent(f"SMTP host refused: {exc}") from exc
     except netguard.Unresolvable as exc:
-        raise SmtpPermanent(f"SMTP host unknown: {exc}") from exc
+        # The name was checked when the mailbox was saved: a failure now is the resolver's
+        # moment (SERVFAIL, a timeout, a zone being moved), so the send is retried.
+        raise SmtpTransient(f"SMTP host unknown: {exc}") from exc
     context = await _tls_context(settings) if target.tls != "none" else None
     local = await _local_name()
     try:

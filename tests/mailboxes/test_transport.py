@@ -142,13 +142,13 @@ async def test_loopback_refused_unless_allowed() -> None:
         assert (await send(srv, allow_private=True)).startswith("250")
 
 
-async def test_unresolvable_host_is_permanent(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unresolvable_host_is_transient(monkeypatch: pytest.MonkeyPatch) -> None:
     async def resolver(host: str, port: int) -> list[str]:
         raise socket.gaierror("no such name")
 
     monkeypatch.setattr(netguard, "system_resolver", resolver)
     async with smtp_server() as srv:
-        with pytest.raises(mail.SmtpPermanent, match="does not resolve"):
+        with pytest.raises(mail.SmtpTransient, match="does not resolve"):
             await send(srv, host="nowhere.acme.test")
 
 
