@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from outreach.mailboxes.status import Rotation
 
@@ -12,6 +12,17 @@ from outreach.mailboxes.status import Rotation
 class Candidate:
     mailbox_id: str
     slot_at: datetime  # its earliest free slot for this lead
+    due: bool = False  # that slot is now (within the tolerance a send is taken at)
+
+
+_TIE = datetime.min.replace(tzinfo=UTC)
+
+
+def _waited(c: Candidate) -> tuple[int, datetime]:
+    """`even`'s order: every mailbox free now ties (the campaign's turn decides: the one
+    after the last used, so those free now are used in turn); then the earliest slot.
+    (Due slots differ by less than the tolerance: they all go at once.)"""
+    return (0, _TIE) if c.due else (1, c.slot_at)
 
 
 def choose(
@@ -20,8 +31,9 @@ def choose(
     """The mailbox to use and the campaign's next rotation cursor. `candidates` are the
     campaign's mailboxes able to send (in any order), `order` the campaign's `mailboxIds`.
 
-    even: the earliest free slot (the mailbox that has waited longest) wins; a tie goes to
-    the mailbox after the last one used, in the campaign's order.
+    even: the mailbox that has waited longest wins: of those free now, the one after the
+    last used in the campaign's order; when none is free now, the earliest slot (a tie
+    again going to the one after the last used).
     round_robin: the next mailbox in the campaign's order that can send."""
     if not candidates:
         return None
@@ -32,5 +44,5 @@ def choose(
     if rotation == Rotation.ROUND_ROBIN:
         pick = turn[0]
     else:
-        pick = min(turn, key=lambda m: by_id[m].slot_at)  # min keeps the first of a tie
+        pick = min(turn, key=lambda m: _waited(by_id[m]))  # min keeps the first of a tie
     return by_id[pick], (ring.index(pick) + 1) % len(ring)

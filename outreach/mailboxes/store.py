@@ -126,12 +126,19 @@ async def _choose(
             for m in able
         }
         candidates = [
-            rotation.Candidate(m.id, slot.at) for m in able if (slot := slots[m.id]) is not None
+            rotation.Candidate(
+                m.id,
+                slot.at,
+                due=slot.at - now <= capacity.DUE_TOLERANCE,
+            )
+            for m in able
+            if (slot := slots[m.id]) is not None
         ]
         chosen = rotation.choose(candidates, ids, Rotation(campaign.rotation), cursor)
         if chosen is None:
             return Pick(unavailable="the campaign's mailboxes have no capacity left")
         mailbox = next(m for m in able if m.id == chosen[0].mailbox_id)
+        await _set_turn(s, campaign, chosen[1])
         lead.mailbox_id = mailbox.id
         if forced:
             return Pick(mailbox)
@@ -142,16 +149,28 @@ async def _choose(
 
 
 async def _turn(s: AsyncSession, campaign: Campaign) -> int:
-    """The campaign's rotation cursor, moved on by one (the row stays locked until the
-    caller commits, so two picks never get the same turn)."""
+    """The campaign's rotation cursor, its row locked (a write that changes nothing) until
+    the caller commits, so two picks never read the same turn."""
     await s.exec(
         update(Campaign)
         .where(col(Campaign.id) == campaign.id)
-        .values(rotation_cursor=col(Campaign.rotation_cursor) + 1)
+        .values(rotation_cursor=col(Campaign.rotation_cursor))
         .execution_options(synchronize_session=False)
     )
-    after = (await s.exec(select(Campaign.rotation_cursor).where(Campaign.id == campaign.id))).one()
-    return int(after) - 1
+    return int(
+        (await s.exec(select(Campaign.rotation_cursor).where(Campaign.id == campaign.id))).one()
+    )
+
+
+async def _set_turn(s: AsyncSession, campaign: Campaign, cursor: int) -> None:
+    """The turn after the mailbox just chosen (not merely one on: `even` may have chosen a
+    mailbox other than the cursor's)."""
+    await s.exec(
+        update(Campaign)
+        .where(col(Campaign.id) == campaign.id)
+        .values(rotation_cursor=cursor)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def _slot_on(

@@ -86,6 +86,24 @@ def test_even_rotation_takes_the_earliest_free_slot_and_round_robin_the_order() 
     assert choose([], order, Rotation.EVEN, 0) is None
 
 
+def test_even_rotation_uses_the_mailboxes_free_now_in_turn() -> None:
+    order = ["a", "b", "c"]
+    # All free now (slots within the tolerance): the turn decides, whatever the instants.
+    cands = [
+        Candidate("a", T0, due=True),
+        Candidate("b", T0 + timedelta(seconds=1), due=True),
+        Candidate("c", T0 - timedelta(seconds=1), due=True),
+    ]
+    picked, cursor = [], 0
+    for _ in range(6):
+        chosen, cursor = choose(cands, order, Rotation.EVEN, cursor)
+        picked.append(chosen.mailbox_id)
+    assert picked == ["a", "b", "c", "a", "b", "c"]
+    # One free now beats an earlier-listed one whose slot is later.
+    later = [Candidate("a", T0 + timedelta(minutes=2)), Candidate("b", T0, due=True)]
+    assert choose(later, order, Rotation.EVEN, 0)[0].mailbox_id == "b"
+
+
 def test_the_bounce_rule_needs_a_share_of_the_full_window() -> None:
     rule = BounceRule(threshold=0.05, window=50)
     assert not over_bounce_threshold(1, 1, rule)  # one early bounce never pauses
