@@ -52,12 +52,20 @@ async def test_create_sends_step_one_at_once_and_is_idempotent(stack, db, ts_env
     # The memo carries the address so the Temporal UI shows whose workflow it is.
     assert (await desc.memo())["email"] == "founder@example.com"
     await eventually(lambda: _status(db, lead["id"], "active"))
-    assert await handle.query("progress") == {
+
+    # The row is written by the send activity; the workflow learns it when the activity's
+    # result comes back: a moment later.
+    async def progressed() -> dict | None:
+        progress = await handle.query("progress")
+        return progress if progress["status"] == "active" else None
+
+    progress = await eventually(progressed)
+    assert progress == {
         "status": "active",
         "currentStep": 1,
         "nextStep": 2,
         "stepsTotal": 2,
-        "nextSendAt": (await handle.query("progress"))["nextSendAt"],
+        "nextSendAt": progress["nextSendAt"],
         "waitingFor": "delay",
     }
     assert len(stack.smtp.messages) == 1  # still one: the retry started nothing
