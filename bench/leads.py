@@ -6,10 +6,17 @@ and an SMTP catcher in this process that timestamps each arrival. The floor is m
 the same run, on the same server: a bare workflow that runs one activity doing one SMTP
 send, in its own worker process.
 
-    python bench/leads.py [--leads 500] [--rate 10] [--paced 200]
+    python bench/leads.py [--leads 500] [--rate 10] [--paced 200] [--mailboxes 10]
 
 Prints, side by side: burst throughput (first-step sends/s, ours vs floor, and the ratio),
 and POST -> first email latency (p50, p95) at the paced offered load.
+
+Then the same burst from sending mailboxes: `--mailboxes` SMTP servers on loopback (AUTH,
+each a mailbox of the workspace, no gap, no daily limit in the way), one campaign rotating
+`even` over them; `--mailbox-leads` leads with the worker reusing each mailbox's SMTP
+connection, as many with reuse off (`OUTREACH_SMTP_IDLE_SECONDS=0`, the worker restarted).
+Prints sends/s beside the single-relay figure, the per-mailbox spread (fewest / most sends
+from one mailbox) and the SMTP connections opened per send.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +41,11 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
+from aiosmtpd.smtp import AuthResult  # noqa: E402
 from temporalio.client import Client  # noqa: E402
+
+# aiosmtpd's own AUTH path reads a field it has deprecated
+warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
 
 # -- SMTP catcher that timestamps arrivals -----------------------------------------------
 
@@ -47,6 +59,32 @@ class Arrivals:
         for rcpt in envelope.rcpt_tos:
             self.at.setdefault(rcpt.lower(), now)
         return "250 OK"
+
+
+class MailboxServer:
+    """One sending mailbox's SMTP server: AUTH accepted, arrivals timestamped into the
+    shared `Arrivals`, sends and connections (EHLOs) counted."""
+
+    def __init__(self, arrivals: Arrivals) -> None:
+        self.arrivals, self.port = arrivals, free_port()
+        self.sent: set[str] = set()
+        self.connections = 0
+        self.controller = Controller(
+            self,
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=lambda *_: AuthResult(success=True),
+            auth_require_tls=False,
+        )
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses) -> list[str]:
+        session.host_name = hostname
+        self.connections += 1
+        return responses
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.sent.update(r.lower() for r in envelope.rcpt_tos)
+        return await self.arrivals.handle_DATA(server, session, envelope)
 
 
 def free_port() -> int:
@@ -109,17 +147,29 @@ async def main(args: argparse.Namespace) -> None:
         "OUTREACH_SECRET_KEY": "bench",
         "OUTREACH_LOG_LEVEL": "WARNING",
         "OUTREACH_SEND_JITTER_SECONDS": "0",
+        # the mailboxes' SMTP servers listen on loopback
+        "OUTREACH_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
     }
     os.environ.update(env)
     settings = Settings()
     upgrade(settings)
     procs: list[subprocess.Popen] = []
 
-    def spawn(cmd: list[str], name: str) -> None:
-        log = open(work / f"{name}.log", "wb")  # noqa: SIM115
-        procs.append(
-            subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
+    def spawn(cmd: list[str], name: str, **extra: str) -> subprocess.Popen:
+        log = open(work / f"{name}.log", "ab")  # noqa: SIM115
+        proc = subprocess.Popen(
+            cmd, env={**env, **extra}, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
         )
+        procs.append(proc)
+        return proc
+
+    def restart_worker(**extra: str) -> None:
+        """The worker (procs[1]) again, with `extra` in its environment."""
+        old = procs[1]
+        os.killpg(old.pid, signal.SIGTERM)
+        old.wait(timeout=30)
+        procs[1] = spawn([sys.executable, "worker.py"], "worker", **extra)
+        procs.pop()  # spawn appended it; it belongs at index 1
 
     arrivals = Arrivals()
     catcher = Controller(arrivals, hostname="127.0.0.1", port=smtp_port)
@@ -135,7 +185,9 @@ async def main(args: argparse.Namespace) -> None:
         await wait_port(api_port)
 
         ws = admin.create_workspace(settings, "Bench", "pro")
-        key = admin.create_key(settings, ws["id"], ["leads:write", "campaigns:write"])["key"]
+        key = admin.create_key(
+            settings, ws["id"], ["leads:write", "campaigns:write", "mailboxes:write"]
+        )["key"]
         headers = {"Authorization": f"Bearer {key}"}
         base = f"http://127.0.0.1:{api_port}/api/v1/outreach"
         async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
@@ -247,6 +299,82 @@ async def main(args: argparse.Namespace) -> None:
             ours_lat += await paced("ours2", enrol, args.paced - args.paced // 2, args.rate)
             floor_lat += await paced("floor2", floor_start, args.paced - args.paced // 2, args.rate)
 
+            # -- sending mailboxes ---------------------------------------------------
+            servers = [MailboxServer(arrivals) for _ in range(args.mailboxes)]
+            for srv in servers:
+                srv.controller.start()
+            mailbox_ids = []
+            for i, srv in enumerate(servers):
+                r = await http.post(
+                    "/mailboxes",
+                    json={
+                        "host": "127.0.0.1",
+                        "port": 1,
+                        "security": "none",
+                        "username": f"imap{i}",
+                        "password": "unused",
+                        "enabled": False,  # replies are not read here
+                        "email": f"sender{i}@bench.example.com",
+                        "dailyLimit": 10_000,
+                        "minGapSeconds": 0,
+                        "smtp": {
+                            "host": "127.0.0.1",
+                            "port": srv.port,
+                            "tls": "none",
+                            "username": f"sender{i}",
+                            "password": "bench",
+                        },
+                    },
+                )
+                r.raise_for_status()
+                mailbox_ids.append(r.json()["id"])
+            rotated = await http.post(
+                "/campaigns",
+                json={
+                    "name": "Bench mailboxes",
+                    "status": "active",
+                    "fromName": "Bench",  # each mailbox's own identity goes out instead
+                    "fromEmail": "bench@example.com",
+                    "mailboxIds": mailbox_ids,
+                    "rotation": "even",
+                    "steps": [
+                        {"channel": "email", "delay": "P0D", "subject": "Hi", "body": "Hello"}
+                    ],
+                },
+            )
+            rotated.raise_for_status()
+            rotated_id = rotated.json()["id"]
+
+            async def enrol_rotated(email: str) -> float:
+                started = time.monotonic()
+                r = await http.post("/leads", json={"campaignId": rotated_id, "email": email})
+                r.raise_for_status()
+                return started
+
+            async def mailbox_burst(kind: str, n: int) -> tuple[float, list[int], float]:
+                sent0 = [len(srv.sent) for srv in servers]
+                conn0 = sum(srv.connections for srv in servers)
+                rate = await burst(kind, enrol_rotated, n)
+                spread = [
+                    len(srv.sent) - before for srv, before in zip(servers, sent0, strict=True)
+                ]
+                opened = sum(srv.connections for srv in servers) - conn0
+                return rate, spread, opened / n
+
+            mb: dict[str, list[tuple[float, list[int], float]]] = {"reuse": [], "no reuse": []}
+            if servers:
+                await burst("warm-mailboxes", enrol_rotated, 20)
+                mhalf = max(1, args.mailbox_leads // 2)
+                # alternate, as above: reuse, off, off, reuse (a restart between modes)
+                for i, mode in enumerate(["reuse", "no reuse", "no reuse", "reuse"]):
+                    if i in (1, 3):
+                        idle = "0" if mode == "no reuse" else "60"
+                        restart_worker(OUTREACH_SMTP_IDLE_SECONDS=idle)
+                        await asyncio.sleep(3)  # let it poll
+                    mb[mode].append(await mailbox_burst(f"mbx{i}", mhalf))
+            for srv in servers:
+                srv.controller.stop()
+
         cpu = os.cpu_count()
         print()
         print(
@@ -262,6 +390,22 @@ async def main(args: argparse.Namespace) -> None:
             o, f = pct(ours_lat, q), pct(floor_lat, q)
             print(f"{f'POST->first email p{q} (s)':34}{o:>10.3f}{f:>10.3f}{o / f:>8.2f}")
         print("(floor: a bare workflow, one activity, one SMTP send, same server, same run)")
+        if mb["reuse"]:
+            print()
+            print(
+                f"{len(servers)} sending mailboxes (rotation even), "
+                f"{args.mailbox_leads} leads per mode"
+            )
+            print(f"{'':34}{'sends/s':>10}{'vs relay':>10}{'min/max':>12}{'conn/send':>11}")
+            for mode in ("reuse", "no reuse"):
+                rate = statistics.mean(r for r, _, _ in mb[mode])
+                counts = [sum(c) for c in zip(*(sp for _, sp, _ in mb[mode]), strict=True)]
+                per_conn = statistics.mean(c for _, _, c in mb[mode])
+                print(
+                    f"{'mailboxes, ' + mode:34}{rate:>10.1f}{rate / ours_rate:>10.2f}"
+                    f"{f'{min(counts)}/{max(counts)}':>12}{per_conn:>11.3f}"
+                )
+            print(f"{'single relay (above)':34}{ours_rate:>10.1f}{1:>10.2f}")
     finally:
         for p in reversed(procs):
             try:
@@ -286,6 +430,8 @@ if __name__ == "__main__":
     parser.add_argument("--paced", type=int, default=200, help="leads in the paced phase")
     parser.add_argument("--rate", type=float, default=10.0, help="paced offered load, per s")
     parser.add_argument("--concurrency", type=int, default=32, help="burst in-flight starts")
+    parser.add_argument("--mailboxes", type=int, default=10, help="sending mailboxes (0: skip)")
+    parser.add_argument("--mailbox-leads", type=int, default=1000, help="leads per reuse mode")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--keep", action="store_true", help="keep the work dir and logs")
     parser.add_argument("--verbose", action="store_true", help="per-phase rates and CPU")
