@@ -5,6 +5,7 @@ logs in, and a value moved to another row does not open."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from tests.helpers import make_key, make_workspace, reload, running_worker
 from tests.replies.conftest import Dovecot
 from tests.replies.helpers import api, auth, wait_for
 from tests.replies.test_mailbox_guard import make_row
+from tests.smtp_servers import smtp_server
 from tests.webhooks.conftest import make_endpoint
 from tests.webhooks.receiver import receiving
 
@@ -41,52 +43,68 @@ async def test_stored_encrypted_and_still_working_through_the_api(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    cfg = settings_for(settings)
     ws = await make_workspace(db)
     key = await make_key(db, ws.id)
     user, password = dovecot.add_user()
+    smtp_password = "smtp-secret-5e21"
     async with (
+        smtp_server(tls="starttls", username="sender", password=smtp_password) as srv,
         receiving() as receiver,
-        running_worker(dev_env.client, cfg, db),
-        api(cfg, dev_env.client) as http,
     ):
-        r = await http.post(f"{BASE}/webhooks", headers=auth(key), json={"url": receiver.url})
-        assert r.status_code == 201, r.text
-        hook = r.json()
-        r = await http.post(f"{BASE}/webhooks/{hook['id']}/test", headers=auth(key))
-        assert r.json()["status"] == "delivered", r.text
-        [hit] = receiver.hits
-        validate_event(hit.body, signature=hit.headers["x-pms-signature"], secret=hook["secret"])
-        listed = (await http.get(f"{BASE}/webhooks/{hook['id']}", headers=auth(key))).json()
-        assert listed["secretHint"] == "whsec_..." + hook["secret"][-4:]
+        cfg = settings_for(settings, smtp_ca_file=Path(srv.ca_file) if srv.ca_file else None)
+        async with running_worker(dev_env.client, cfg, db), api(cfg, dev_env.client) as http:
+            r = await http.post(f"{BASE}/webhooks", headers=auth(key), json={"url": receiver.url})
+            assert r.status_code == 201, r.text
+            hook = r.json()
+            r = await http.post(f"{BASE}/webhooks/{hook['id']}/test", headers=auth(key))
+            assert r.json()["status"] == "delivered", r.text
+            [hit] = receiver.hits
+            validate_event(
+                hit.body, signature=hit.headers["x-pms-signature"], secret=hook["secret"]
+            )
+            listed = (await http.get(f"{BASE}/webhooks/{hook['id']}", headers=auth(key))).json()
+            assert listed["secretHint"] == "whsec_..." + hook["secret"][-4:]
 
-        r = await http.post(
-            f"{BASE}/mailboxes",
-            headers=auth(key),
-            json={
-                "host": dovecot.host,
-                "port": dovecot.port,
-                "security": "none",
-                "username": user,
-                "password": password,
-            },
-        )
-        assert r.status_code == 201, r.text
-        mbx_id = r.json()["id"]
+            r = await http.post(
+                f"{BASE}/mailboxes",
+                headers=auth(key),
+                json={
+                    "host": dovecot.host,
+                    "port": dovecot.port,
+                    "security": "none",
+                    "username": user,
+                    "password": password,
+                    "email": "sender@acme.example",
+                    "smtp": {
+                        "host": srv.hostname,
+                        "port": srv.port,
+                        "tls": "starttls",
+                        "username": "sender",
+                        "password": smtp_password,
+                    },
+                },
+            )
+            assert r.status_code == 201, r.text
+            mbx_id = r.json()["id"]
 
-        async def synced() -> Mailbox | None:  # the schedule's first sync, at once
-            row = await reload(db, Mailbox, mbx_id)
-            return row if row.last_sync_at is not None else None
+            async def synced() -> Mailbox | None:  # the schedule's first sync, at once
+                row = await reload(db, Mailbox, mbx_id)
+                return row if row.last_sync_at is not None else None
 
-        row = await wait_for(synced, within=30)
-        assert row.last_error is None and row.uidvalidity is not None  # it logged in
-        r = await http.patch(
-            f"{BASE}/mailboxes/{mbx_id}", headers=auth(key), json={"password": "changed-pw-77"}
-        )
-        assert r.status_code == 200
-        assert (await http.delete(f"{BASE}/mailboxes/{mbx_id}", headers=auth(key))).status_code
+            row = await wait_for(synced, within=30)
+            assert row.last_error is None and row.uidvalidity is not None  # it logged in
+            checks = await http.post(f"{BASE}/mailboxes/{mbx_id}/verify", headers=auth(key))
+            assert checks.json()["smtp"]["ok"] is True, checks.text  # the sealed one opens
+            assert srv.auths  # and was the one the server accepted
+            assert stored(settings, "mailbox", "smtp_password")[mbx_id].startswith("enc:v1:")
+            r = await http.patch(
+                f"{BASE}/mailboxes/{mbx_id}", headers=auth(key), json={"password": "changed-pw-77"}
+            )
+            assert r.status_code == 200
+            r = await http.delete(f"{BASE}/mailboxes/{mbx_id}", headers=auth(key))
+            assert r.status_code == 204
     assert stored(settings, "webhook_endpoint", "secret")[hook["id"]].startswith("enc:v1:test:")
-    needles = [password, hook["secret"], "changed-pw-77"]
+    needles = [password, hook["secret"], "changed-pw-77", smtp_password]
     assert plaintext_in_database(settings, needles) == []
     logged = [(rec.name, rec.getMessage()) for rec in caplog.records]
     assert logged  # the API and the worker did log
