@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import shutil
 import signal
@@ -32,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +44,8 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from aiosmtpd.smtp import AuthResult  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
-# aiosmtpd's own AUTH path reads a field it has deprecated
-warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
+# aiosmtpd's own AUTH path logs a warning about a field it has deprecated, at every login
+logging.getLogger("mail.log").setLevel(logging.ERROR)
 
 # -- SMTP catcher that timestamps arrivals -----------------------------------------------
 
