@@ -108,7 +108,8 @@ class WarmupOut(Out):
 class MailboxOut(Out):
     id: str
     status: MailboxStatus = Field(
-        description="paused: by request, by the bounce-rate rule, or its sync disabled; "
+        description="paused: by request, by the bounce-rate rule, or (a mailbox that only "
+        "reads replies) its sync disabled; "
         "error: SMTP refused the login, or the last sync failed (`statusReason`, "
         "`lastError` say why); active otherwise"
     )
@@ -143,8 +144,8 @@ class MailboxOut(Out):
 def mailbox_status(m: Mailbox) -> MailboxStatus:
     if m.send_status != MailboxStatus.ACTIVE:
         return MailboxStatus(m.send_status)
-    if not m.enabled:
-        return MailboxStatus.PAUSED
+    if not m.enabled and not m.smtp_host:
+        return MailboxStatus.PAUSED  # it only reads replies, and that is off
     return MailboxStatus.ERROR if m.last_error else MailboxStatus.ACTIVE
 
 

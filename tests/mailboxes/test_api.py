@@ -141,6 +141,14 @@ async def test_a_sending_mailbox_reads_back_verifies_and_pauses(
                 None,
             )
 
+            # Reading its replies switched off: it still sends, and says so.
+            r = await http.patch(f"{MAILBOXES}/{mbx}", json={"enabled": False}, headers=auth(key))
+            assert (r.status_code, r.json()["enabled"], r.json()["status"]) == (
+                200,
+                False,
+                "active",
+            )
+
             # Another workspace sees none of it.
             other = await make_key(db, (await make_workspace(db)).id)
             for path in ("verify", "pause", "resume"):
