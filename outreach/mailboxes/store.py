@@ -282,22 +282,27 @@ def stop_sending(m: Mailbox, status: MailboxStatus, reason: str, error: str | No
 
 
 async def sent_today(s: AsyncSession, mailboxes: list[Mailbox]) -> dict[str, int]:
-    """Emails sent from each mailbox since the start of its current day (its zone)."""
-    out: dict[str, int] = {}
+    """Emails sent from each mailbox since the start of its current day (its zone): one
+    grouped query per distinct day start (a page of mailboxes shares a zone or a few)."""
+    out = {m.id: 0 for m in mailboxes}
+    by_start: dict[datetime, list[str]] = {}
     for m in mailboxes:
-        if not m.smtp_host:
-            out[m.id] = 0
-            continue
-        zone = schedule.zone(m.timezone)
-        start = datetime.combine(capacity.today(m.timezone), time(0), tzinfo=zone)
-        n = (
+        if m.smtp_host:
+            zone = schedule.zone(m.timezone)
+            start = datetime.combine(capacity.today(m.timezone), time(0), tzinfo=zone)
+            by_start.setdefault(start, []).append(m.id)
+    for start, ids in by_start.items():
+        rows = (
             await s.exec(
-                select(func.count()).where(
-                    Send.mailbox_id == m.id,
+                select(Send.mailbox_id, func.count())
+                .where(
+                    col(Send.mailbox_id).in_(ids),
                     col(Send.created_at) >= start,
                     col(Send.sent_at).is_not(None),
                 )
+                .group_by(col(Send.mailbox_id))
             )
-        ).one()
-        out[m.id] = int(n)
+        ).all()
+        for mailbox_id, n in rows:
+            out[str(mailbox_id)] = int(n)
     return out

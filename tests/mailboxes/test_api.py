@@ -6,16 +6,30 @@ mailboxes."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from outreach.config import Settings
 from outreach.db import Database
-from outreach.models import Campaign, Mailbox
+from outreach.ids import new_id
+from outreach.mailboxes.capacity import today
+from outreach.mailboxes.store import sent_today
+from outreach.models import Campaign, Lead, Mailbox, Send, utcnow
+from outreach.sends.status import SendStatus
 from tests.conftest import settings_for
-from tests.helpers import make_key, make_workspace, reload, running_worker
+from tests.helpers import (
+    make_campaign,
+    make_key,
+    make_lead,
+    make_workspace,
+    reload,
+    running_worker,
+)
+from tests.mailboxes.helpers import make_sending_mailbox
 from tests.replies.conftest import Dovecot
 from tests.replies.helpers import api, auth
 from tests.smtp_servers import SmtpServer, smtp_server
@@ -240,3 +254,51 @@ async def test_campaigns_choose_sending_mailboxes(
             got = (await http.get(f"{BASE}/campaigns/{camp}", headers=auth(key))).json()
             assert got["mailboxIds"] == []
             await http.delete(f"{MAILBOXES}/{imap_only}", headers=auth(key))
+
+
+async def test_sent_today_counts_each_mailbox_in_its_own_day(
+    settings: Settings, db: Database
+) -> None:
+    """What `sentToday` shows: sends that left (not claimed ones) since midnight in the
+    mailbox's zone, for a page of mailboxes in different zones."""
+    ws = await make_workspace(db)
+    camp = await make_campaign(db, ws.id, [("email", "P0D", "Hi", "Hello")])
+    with smtp_server() as srv:
+        paris = await make_sending_mailbox(db, settings, ws.id, srv, timezone="Europe/Paris")
+        tokyo = await make_sending_mailbox(db, settings, ws.id, srv, timezone="Asia/Tokyo")
+        idle = await make_sending_mailbox(db, settings, ws.id, srv)
+    now = utcnow()
+    starts = {
+        m.id: datetime.combine(today(m.timezone), time(0), tzinfo=ZoneInfo(m.timezone))
+        for m in (paris, tokyo)
+    }
+    async with db.session() as s:
+        for m, sent_at in [
+            (paris, now),
+            (paris, starts[paris.id] + timedelta(minutes=1)),
+            (paris, starts[paris.id] - timedelta(minutes=1)),  # its yesterday
+            (tokyo, now),
+            (tokyo, starts[tokyo.id] - timedelta(minutes=1)),
+        ]:
+            lead = await make_lead(db, camp)
+            s.add(_send(lead, m, sent_at, sent=True))
+        s.add(_send(await make_lead(db, camp), tokyo, now, sent=False))  # claimed, not sent
+        await s.commit()
+        counts = await sent_today(s, [paris, tokyo, idle])
+    assert counts == {paris.id: 2, tokyo.id: 1, idle.id: 0}
+
+
+def _send(lead: Lead, mailbox: Mailbox, at: datetime, *, sent: bool) -> Send:
+    return Send(
+        id=new_id("send"),
+        workspace_id=lead.workspace_id,
+        campaign_id=lead.campaign_id,
+        lead_id=lead.id,
+        step_position=1,
+        to_email=lead.email,
+        status=SendStatus.SENT if sent else SendStatus.CLAIMED,
+        sent_at=at if sent else None,
+        mailbox_id=mailbox.id,
+        created_at=at,
+        updated_at=at,
+    )
