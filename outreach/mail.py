@@ -217,32 +217,7 @@ async def _deliver_relay(
             raise cls(f"SMTP connect refused: {_describe(exc)}", exc.code) from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise SmtpTransient(f"SMTP connection failed: {exc}") from exc
-        try:
-            await smtp.mail(ascii_address(sender))
-        except aiosmtplib.SMTPResponseException as exc:
-            cls = SmtpPermanent if exc.code >= 500 else SmtpTransient
-            raise cls(f"sender refused: {_describe(exc)}", exc.code) from exc
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise SmtpTransient(f"SMTP failed before DATA: {exc}") from exc
-        try:
-            await smtp.rcpt(ascii_address(recipient))
-        except aiosmtplib.SMTPResponseException as exc:
-            if exc.code >= 500:
-                raise SmtpBounce(f"recipient refused: {_describe(exc)}", exc.code) from exc
-            raise SmtpTransient(f"recipient deferred: {_describe(exc)}", exc.code) from exc
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise SmtpTransient(f"SMTP failed before DATA: {exc}") from exc
-        await before_data()
-        try:
-            response = await smtp.data(message)
-        except aiosmtplib.SMTPResponseException as exc:
-            # The server answered: it did not take the message.
-            if exc.code >= 500:
-                raise SmtpBounce(f"message refused: {_describe(exc)}", exc.code) from exc
-            raise SmtpTransient(f"message deferred: {_describe(exc)}", exc.code) from exc
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise SmtpUnknown(f"connection lost during DATA: {exc}") from exc
-        return f"{response.code} {response.message}"
+        return await _transaction(smtp, message, sender, recipient, before_data, reused=False)
     finally:
         if smtp.is_connected:
             try:
