@@ -178,6 +178,10 @@ def _namelike(line: str) -> bool:
     return len(s.split()) <= 6
 
 
+# A postscript ("P.S. please unsubscribe me", "PD: ...", "NB ..."): written text, not a signature.
+_POSTSCRIPT = re.compile(r"^\s*(?:p\.?\s?s|p\.?\s?d|n\.?\s?b)\b\.?\s*:?", re.IGNORECASE)
+
+
 def _cut_signoff(lines: list[str]) -> list[str]:
     seen_content = False
     for i, line in enumerate(lines):
@@ -185,6 +189,10 @@ def _cut_signoff(lines: list[str]) -> list[str]:
             continue
         if seen_content and _SIGNOFF.match(line):
             rest = [r for r in lines[i + 1 :] if r.strip()]
+            if any(_POSTSCRIPT.match(r) for r in rest):
+                # "Thanks!\n\nP.S. take me off your list": the postscript is part of the reply.
+                seen_content = True
+                continue
             if not rest or _namelike(rest[0]):
                 return lines[:i]
         seen_content = True
