@@ -110,7 +110,7 @@ def main() -> int:
                 f"stop/continue {stop:.3f}  (n={len(gold)})"
             )
         print("  per-label F1 (last floor): " + ", ".join(f"{k} {v:.3f}" for k, v in f1.items()))
-        for t in (0.4, 0.5, 0.6, 0.7):
+        for t in (0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
             sel = [ok for cf, ok in conf if cf >= t]
             print(
                 f"  confidence >= {t:.2f}: {len(sel)} answers, right {sum(sel) / len(sel):.3f}; "
