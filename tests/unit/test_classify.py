@@ -150,6 +150,13 @@ def test_strip_quoted_removes_signoff_block_but_not_sentences_starting_with_than
     assert strip_quoted("") == ""
 
 
+@pytest.mark.parametrize("ps", ["P.S. please unsubscribe me.", "PS: unsubscribe me please"])
+def test_an_opt_out_in_a_postscript_after_the_sign_off_is_kept(ps: str) -> None:
+    body = f"Hi Tom,\n\nThanks!\n\n{ps}"
+    assert ps in strip_quoted(body)
+    assert label(body) == "unsubscribe_request"
+
+
 def test_signature_calendar_link_does_not_make_a_meeting_request() -> None:
     body = "Not interested, thanks.\n\n-- \nJane Roe\nBook time with me: https://calendly.com/jane"
     assert label(body) == "not_interested"
