@@ -298,3 +298,65 @@ async def test_many_workers_taking_slots_at_once_never_overbook_a_mailbox(settin
             if before.date() == after.date():
                 assert (after - before).total_seconds() >= 120
         assert len(set(taken)) == len(taken)
+
+
+async def test_a_thousand_leads_at_once_on_ten_mailboxes_go_out_evenly_and_never_inside_the_gap(
+    settings, db
+):
+    """Issue 10's case: 1,000 leads enrolled at once on 10 mailboxes with a 120 s gap
+    (plus jitter). Every lead gets a slot at once (the pick is one transaction each, as the
+    step activity does it); each mailbox gets about 100, its slots never closer than the gap, and
+    the last goes about 100 gaps later, not all at once."""
+    import random
+
+    from outreach.mailboxes import store
+    from outreach.models import Campaign
+
+    rng = random.Random(7)
+    async with smtp_server() as srv:
+        ws = await make_workspace(db)
+        camp = await make_campaign(db, ws.id, TWO_STEPS[:1])
+        boxes = [
+            await make_sending_mailbox(
+                db, settings, ws.id, srv, daily_limit=200, min_gap_seconds=120
+            )
+            for _ in range(10)
+        ]
+        await use_mailboxes(db, camp.id, [m.id for m in boxes], rotation="even")
+        now = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
+        async with db.session() as s:
+            leads = [
+                Lead(
+                    id=f"lead_thousand{i:04d}{ws.id[-6:]}",
+                    workspace_id=ws.id,
+                    campaign_id=camp.id,
+                    email=f"p{i}@acme.example",
+                )
+                for i in range(1000)
+            ]
+            s.add_all(leads)
+            await s.commit()
+        for lead in leads:
+            async with db.session() as s:
+                row = await s.get(Lead, lead.id)
+                campaign = await s.get(Campaign, camp.id)
+                pick = await store.pick_mailbox(
+                    s, row, campaign, 1, now, jitter=lambda n: rng.randint(0, n)
+                )
+                assert pick.mailbox is not None and pick.unavailable is None
+                await s.commit()
+        async with db.session() as s:
+            rows = (await s.exec(select(Lead).where(Lead.campaign_id == camp.id))).all()
+    slots: dict[str, list[datetime]] = defaultdict(list)
+    for row in rows:
+        assert row.mailbox_id is not None and row.slot_at is not None
+        slots[row.mailbox_id].append(row.slot_at)
+    counts = sorted(len(v) for v in slots.values())
+    # Even: the earliest free slot; the jitter makes one mailbox free a little sooner.
+    assert len(counts) == 10 and sum(counts) == 1000 and counts[0] >= 98 and counts[-1] <= 102
+    for times in slots.values():
+        times.sort()
+        gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+        assert min(gaps) >= 120 and max(gaps) <= 144  # the gap plus at most a fifth
+    last = max(max(v) for v in slots.values())
+    assert timedelta(seconds=99 * 120) <= last - now <= timedelta(seconds=99 * 144)
