@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     # non-public ranges stay refused whatever it says.
     webhook_allow_private_targets: bool = False
 
+    # Lead enrichment's DNS resolver: comma-separated `host[:port]` (`[v6]:port`); empty
+    # means the system's (/etc/resolv.conf). And the deadline of one page fetch (seconds,
+    # redirects included).
+    dns_nameservers: str | None = None
+    enrich_fetch_timeout: float = Field(10.0, gt=0, le=25)
+
     # Seconds of random spread added when many leads wake at the same window opening.
     send_jitter_seconds: int = 300
 
@@ -99,6 +105,14 @@ class Settings(BaseSettings):
 
         check_overrides(v)
         return v
+
+    @field_validator("dns_nameservers")
+    @classmethod
+    def _nameservers(cls, v: str | None) -> str | None:
+        from outreach.enrichment.dns import parse_nameservers
+
+        parse_nameservers(v)
+        return v or None
 
     @field_validator("database_url")
     @classmethod
