@@ -38,6 +38,7 @@ def main_queue_workflows() -> list[type]:
     from workflows.campaign import CampaignSyncWorkflow
     from workflows.counters import CountersRollupWorkflow
     from workflows.drafts import DraftReplyWorkflow, RegenerateTouchWorkflow, ReplySendWorkflow
+    from workflows.enrichment import EnrichLeadWorkflow
     from workflows.erasure import EraseLeadsWorkflow
     from workflows.lead import LeadWorkflow
     from workflows.mailbox import MailboxSyncWorkflow
@@ -55,6 +56,7 @@ def main_queue_workflows() -> list[type]:
         ReplySendWorkflow,
         CountersRollupWorkflow,
         EraseLeadsWorkflow,
+        EnrichLeadWorkflow,
     ]
 
 
@@ -73,6 +75,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     from activities.counters import CounterActivities
     from activities.drafts import DraftActivities, ReplySendActivities
     from activities.email import EmailActivities
+    from activities.enrichment import EnrichmentActivities
     from activities.erasure import ErasureActivities
     from activities.leads import LeadActivities
     from activities.outbox import OutboxActivities
@@ -88,6 +91,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     reply_send = ReplySendActivities(db, settings, client)
     counter = CounterActivities(db, settings, client)
     erasure = ErasureActivities(db, settings, client)
+    enrich = EnrichmentActivities(db, settings, client)
 
     return [
         Worker(
@@ -115,6 +119,13 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 erasure.end_lead_workflows,
                 erasure.erase_rows,
                 erasure.forget_executions,
+                enrich.read_address,
+                enrich.lookup_mx,
+                enrich.lookup_address,
+                enrich.fetch_robots,
+                enrich.fetch_page,
+                enrich.write_with_model,
+                enrich.store,
             ],
             workflow_runner=workflow_runner(),
         ),

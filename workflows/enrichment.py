@@ -1,0 +1,240 @@
+"""EnrichLeadWorkflow (`enrich-<leadId>`): what a lead's address and company say about
+them, stored on the lead.
+
+1. The address without the network (syntax, role account, free mail, disposable domain).
+2. DNS, one activity per query: MX; without MX (and no NXDOMAIN), A then AAAA.
+3. The company's site (the request's `website`, else `https://<email domain>/` unless the
+   domain is free mail or disposable): robots.txt, the home page and its about page, one
+   activity per fetch, each through the SSRF guard and allowed by robots.txt (none when
+   robots.txt cannot be reached: RFC 9309).
+4. With a model configured (`OUTREACH_LLM_*`), a short summary and a one-line opener.
+5. The result, on the lead (`enrichment`).
+
+Every activity has a timeout and a bounded retry policy; a query or fetch that keeps
+failing is recorded as such (deliverability `unknown`, a source `failed`), never retried
+forever. The workflow never waits on a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from workflows.policies import DB_RETRY, DB_TIMEOUT
+
+with workflow.unsafe.imports_passed_through():
+    from activities.enrichment import EnrichmentActivities
+    from outreach.enrichment.address import MailFacts, judge
+    from outreach.enrichment.contracts import (
+        ENRICH_LEAD_WORKFLOW,
+        AddressQuery,
+        EnrichDone,
+        EnrichRequest,
+        EnrichResult,
+        ModelRequest,
+        ModelWritten,
+        PageResult,
+        Source,
+    )
+    from outreach.enrichment.extract import (
+        PageFacts,
+        merge,
+        robots_allows,
+        robots_url,
+        site_root,
+    )
+    from outreach.enrichment.fetch import ROBOTS_AGENT
+    from outreach.enrichment.status import SourceStatus
+
+# One DNS query: its own lifetime is 5 s; three tries a few seconds apart.
+DNS_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=10),
+    maximum_attempts=3,
+    non_retryable_error_types=["BadDomain"],
+)
+DNS_TIMEOUT = timedelta(seconds=20)
+# One page: its fetch has one deadline (10 s); a network error, timeout or 5xx is tried
+# once more.
+FETCH_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=10),
+    maximum_attempts=2,
+)
+FETCH_TIMEOUT = timedelta(seconds=30)
+MODEL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=10),
+    maximum_attempts=3,
+)
+MODEL_TIMEOUT = timedelta(seconds=90)
+
+
+def _failure(exc: ActivityError) -> str:
+    cause = exc.cause
+    message = cause.message if isinstance(cause, ApplicationError) else str(cause or exc)
+    return message[:300]
+
+
+@workflow.defn(name=ENRICH_LEAD_WORKFLOW)
+class EnrichLeadWorkflow:
+    @workflow.run
+    async def run(self, req: EnrichRequest) -> EnrichDone:
+        acts = EnrichmentActivities
+        sources: list[dict[str, Any]] = []
+        address = await workflow.execute_activity_method(
+            acts.read_address,
+            req.lead_id,
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+        facts = MailFacts(
+            syntax_ok=address.syntax_ok,
+            disposable=address.disposable,
+            role=address.role,
+            free_mail=address.free_mail,
+        )
+        email: dict[str, Any] = {"domain": address.domain}
+        if address.syntax_ok and address.domain:
+            facts, email = await self._dns(address.domain, facts, email, sources)
+        verdict = judge(facts)
+        email.update(
+            deliverability=verdict.deliverability.value,
+            reasons=[str(r) for r in verdict.reasons],
+            disposable=address.disposable,
+            role=address.role,
+            freeMail=address.free_mail,
+        )
+
+        site = req.website or (
+            f"https://{address.company_domain}/" if address.company_domain else None
+        )
+        company = await self._company(site, sources) if site else {}
+
+        written = ModelWritten(model_off=True)
+        if company:
+            try:
+                written = await workflow.execute_activity_method(
+                    acts.write_with_model,
+                    ModelRequest(req.lead_id, company),
+                    start_to_close_timeout=MODEL_TIMEOUT,
+                    retry_policy=MODEL_RETRY,
+                )
+            except ActivityError as exc:
+                written = ModelWritten(note=f"model failed ({_failure(exc)})")
+
+        await workflow.execute_activity_method(
+            acts.store,
+            EnrichResult(
+                lead_id=req.lead_id,
+                run_id=workflow.info().run_id,
+                email=email,
+                company=company,
+                sources=sources,
+                summary=written.summary,
+                opener=written.opener,
+                model=written.model,
+                note=written.note,
+            ),
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+        return EnrichDone(req.lead_id, verdict.deliverability.value, bool(company))
+
+    async def _dns(
+        self,
+        domain: str,
+        facts: MailFacts,
+        email: dict[str, Any],
+        sources: list[dict[str, Any]],
+    ) -> tuple[MailFacts, dict[str, Any]]:
+        acts = EnrichmentActivities
+        try:
+            mx = await workflow.execute_activity_method(
+                acts.lookup_mx,
+                domain,
+                start_to_close_timeout=DNS_TIMEOUT,
+                retry_policy=DNS_RETRY,
+            )
+        except ActivityError as exc:
+            sources.append({"kind": "dns", "query": f"MX {domain}", "error": _failure(exc)})
+            return _with(facts, dns_failed=True), email
+        sources.append({"kind": "dns", "query": f"MX {domain}", "at": mx.at})
+        facts = _with(facts, nxdomain=mx.nxdomain, null_mx=mx.null_mx, mx_hosts=tuple(mx.hosts))
+        email = {**email, "mx": mx.hosts, "nullMx": mx.null_mx}
+        if mx.hosts or mx.nxdomain or mx.null_mx:
+            return facts, email
+        found = False
+        for kind in ("A", "AAAA"):
+            try:
+                found = await workflow.execute_activity_method(
+                    acts.lookup_address,
+                    AddressQuery(domain, kind),
+                    start_to_close_timeout=DNS_TIMEOUT,
+                    retry_policy=DNS_RETRY,
+                )
+            except ActivityError as exc:
+                sources.append({"kind": "dns", "query": f"{kind} {domain}", "error": _failure(exc)})
+                return _with(facts, dns_failed=True), email
+            sources.append({"kind": "dns", "query": f"{kind} {domain}"})
+            if found:
+                break
+        return _with(facts, has_address=found), email
+
+    async def _company(self, site: str, sources: list[dict[str, Any]]) -> dict[str, Any]:
+        acts = EnrichmentActivities
+        robots = await self._fetch(acts.fetch_robots, robots_url(site), sources)
+        if robots is None:
+            # RFC 9309 §2.3.1.4: robots.txt unreachable (network or server errors) means
+            # nothing may be fetched.
+            return {}
+        text = robots.text
+
+        async def page(url: str) -> PageFacts | None:
+            if not robots_allows(text, url, ROBOTS_AGENT):
+                sources.append(_source(Source(url, SourceStatus.ROBOTS)))
+                return None
+            got = await self._fetch(acts.fetch_page, url, sources)
+            return got.facts if got is not None else None
+
+        home = await page(site)
+        about_url = (home.about_url if home else None) or site_root(site) + "about"
+        about = await page(about_url) if about_url.rstrip("/") != site.rstrip("/") else None
+        return merge(home, about)
+
+    async def _fetch(self, activity: Any, url: str, sources: list[dict[str, Any]]) -> Any:
+        try:
+            got = await workflow.execute_activity_method(
+                activity,
+                url,
+                start_to_close_timeout=FETCH_TIMEOUT,
+                retry_policy=FETCH_RETRY,
+            )
+        except ActivityError as exc:
+            sources.append(_source(Source(url, SourceStatus.FAILED, detail=_failure(exc))))
+            return None
+        sources.append(_source(got.source))
+        return got
+
+
+def _with(facts: MailFacts, **changes: Any) -> MailFacts:
+    from dataclasses import replace
+
+    return replace(facts, **changes)
+
+
+def _source(s: Source) -> dict[str, Any]:
+    out = {"kind": "page", **asdict(s)}
+    out["httpStatus"] = out.pop("http_status")
+    return {k: v for k, v in out.items() if v not in (None, "")}
+
+
+__all__ = ["EnrichLeadWorkflow", "PageResult"]
