@@ -1,0 +1,173 @@
+"""Lead enrichment's pure decisions: deliverability from DNS and lexicon facts, what an
+address's parts are, what a company's page says, what robots.txt allows, and the template
+variables an enrichment gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from outreach.enrichment.address import (
+    MailFacts,
+    company_domain,
+    is_disposable,
+    is_free_mail,
+    is_role_account,
+    judge,
+    parse_address,
+)
+from outreach.enrichment.dns import parse_nameservers
+from outreach.enrichment.extract import merge, parse_page, robots_allows
+from outreach.enrichment.service import check_website
+from outreach.enrichment.status import Deliverability as D
+from outreach.errors import RuleBroken
+from outreach.render import lead_variables, render
+
+MX = ("mx1.example.net",)
+
+
+@pytest.mark.parametrize(
+    ("facts", "verdict", "reasons"),
+    [
+        (MailFacts(syntax_ok=False), D.UNDELIVERABLE, ["invalid_syntax"]),
+        (MailFacts(True, nxdomain=True), D.UNDELIVERABLE, ["domain_not_found"]),
+        (MailFacts(True, null_mx=True), D.UNDELIVERABLE, ["null_mx"]),
+        (MailFacts(True, has_address=False), D.UNDELIVERABLE, ["no_mail_server"]),
+        (MailFacts(True, has_address=True), D.RISKY, ["no_mx_address_fallback"]),
+        (MailFacts(True, dns_failed=True), D.UNKNOWN, ["dns_unavailable"]),
+        (MailFacts(True, mx_hosts=MX), D.DELIVERABLE, ["mx_found"]),
+        (MailFacts(True, mx_hosts=MX, free_mail=True), D.DELIVERABLE, ["mx_found", "free_mail"]),
+        (MailFacts(True, mx_hosts=MX, role=True), D.RISKY, ["role_account", "mx_found"]),
+        (
+            MailFacts(True, mx_hosts=MX, disposable=True),
+            D.RISKY,
+            ["disposable_domain", "mx_found"],
+        ),
+        # A null MX outranks everything the lexicons say.
+        (
+            MailFacts(True, null_mx=True, role=True),
+            D.UNDELIVERABLE,
+            ["null_mx", "role_account"],
+        ),
+        (
+            MailFacts(True, dns_failed=True, disposable=True),
+            D.UNKNOWN,
+            ["dns_unavailable", "disposable_domain"],
+        ),
+    ],
+)
+def test_deliverability_from_the_facts(facts: MailFacts, verdict: D, reasons: list[str]) -> None:
+    got = judge(facts)
+    assert got.deliverability == verdict
+    assert [str(r) for r in got.reasons] == reasons
+
+
+def test_address_parts_and_lexicons() -> None:
+    assert parse_address("not an address") is None
+    assert parse_address("a@@b.com") is None
+    parsed = parse_address("Sam@Bücher.Example")
+    assert parsed is not None and parsed.domain == "xn--bcher-kva.example"
+    for local in ("info", "Sales", "sales+eu", "no-reply", "noreply", "no.reply"):
+        assert is_role_account(local), local
+    assert not is_role_account("sam")
+    assert is_free_mail("gmail.com") and not is_free_mail("acmewidgets.io")
+    # The maintained list (disposable-email-domains), subdomains included.
+    assert is_disposable("mailinator.com") and is_disposable("x.mailinator.com")
+    assert not is_disposable("acmewidgets.io")
+    # A person's own mailbox says nothing about their employer.
+    assert company_domain("gmail.com") is None
+    assert company_domain("mailinator.com") is None
+    assert company_domain("acmewidgets.io") == "acmewidgets.io"
+
+
+def test_nameserver_setting() -> None:
+    assert parse_nameservers(None) == []
+    assert parse_nameservers("10.0.0.53, 127.0.0.1:5353,[::1]:53, ::1") == [
+        ("10.0.0.53", 53),
+        ("127.0.0.1", 5353),
+        ("::1", 53),
+        ("::1", 53),
+    ]
+    for bad in ("dns.example.com", "127.0.0.1:0", "127.0.0.1:x", "[::1]5"):
+        with pytest.raises(ValueError):
+            parse_nameservers(bad)
+
+
+def test_a_page_is_read_for_its_company_facts() -> None:
+    html = b"""<html lang="fr"><head><title>Widgetrie - Accueil</title>
+    <meta name="description" content="  Des widgets\n pour tous. ">
+    <meta property="og:site_name" content="Widgetrie">
+    <script type="application/ld+json">[{"@type": ["Corporation"], "name": "Widgetrie SAS",
+      "logo": {"@type": "ImageObject", "url": "https://w.fr/logo.png"},
+      "sameAs": "https://fr.linkedin.com/company/widgetrie"}]</script>
+    </head><body><a href="/a-propos/">A propos</a><a href="https://x.com/widgetrie">X</a>
+    <a href="https://other.example/about">not ours</a></body></html>"""
+    page = parse_page("https://w.fr/", html)
+    assert page.language == "fr"
+    assert page.description == "Des widgets pour tous."
+    assert page.organization["name"] == "Widgetrie SAS"
+    assert page.organization["logo"] == "https://w.fr/logo.png"
+    assert page.about_url == "https://w.fr/a-propos/"
+    assert page.social == {"twitter": "https://x.com/widgetrie"}  # sameAs host is fr.linkedin
+    profile = merge(page, None)
+    assert profile["name"] == "Widgetrie SAS"  # JSON-LD before OpenGraph before the title
+    assert profile["description"] == "Des widgets pour tous."
+    assert (
+        merge(parse_page("https://b.de/", b"<title>Beta GmbH - Start</title>"), None)["name"]
+        == "Beta GmbH"
+    )
+    assert merge(None, None) == {}
+
+
+def test_robots_txt_decides_what_may_be_fetched() -> None:
+    rules = "User-agent: *\nDisallow: /private\n\nUser-agent: OutreachEnrichBot\nDisallow: /x\n"
+    assert robots_allows(None, "https://a.io/private", "OutreachEnrichBot")
+    assert robots_allows(rules, "https://a.io/private", "OutreachEnrichBot")  # its own group
+    assert not robots_allows(rules, "https://a.io/x/y", "OutreachEnrichBot")
+    assert not robots_allows(rules, "https://a.io/private/about", "OtherBot")
+    assert not robots_allows("User-agent: *\nDisallow: /\n", "https://a.io/", "OutreachEnrichBot")
+
+
+def test_a_given_website_is_refused_when_it_cannot_be_fetched() -> None:
+    assert check_website("https://acmewidgets.io/", allow_private=False)
+    for bad in ("ftp://a.io/", "https://u:p@a.io/", "http://169.254.169.254/", "http://10.0.0.1/"):
+        with pytest.raises(RuleBroken) as err:
+            check_website(bad, allow_private=False)
+        assert err.value.code == "invalid_website"
+    check_website("http://127.0.0.1:8080/", allow_private=True)  # dev and tests
+
+
+class _Row:
+    def __init__(self, **kw: object) -> None:
+        self.__dict__.update(
+            {
+                "first_name": "Sam",
+                "last_name": None,
+                "company": None,
+                "role": None,
+                "email": "sam@acmewidgets.io",
+                "linkedin_url": None,
+                "custom_fields": {},
+                "from_name": "Anita",
+                "from_email": "a@x.io",
+                "enrichment": None,
+                **kw,
+            }
+        )
+
+
+def test_enrichment_values_are_template_variables_with_fallbacks() -> None:
+    text = "{{opener|Hi}} {{companyName|your team}}: {{companyDescription|-}}"
+    bare = lead_variables(_Row(), _Row())
+    assert render(text, bare) == "Hi your team: -"
+    enriched = _Row(
+        enrichment={
+            "status": "ready",
+            "company": {"name": "Acme Widgets Ltd", "description": "Stock widgets."},
+            "opener": "Loved the stock-count demo.",
+        }
+    )
+    values = lead_variables(enriched, _Row())
+    assert render(text, values) == "Loved the stock-count demo. Acme Widgets Ltd: Stock widgets."
+    # The lead's own custom field of the same name wins over what enrichment found.
+    own = _Row(enrichment=enriched.enrichment, custom_fields={"companyName": "ACME"})
+    assert render("{{companyName}}", lead_variables(own, _Row())) == "ACME"
