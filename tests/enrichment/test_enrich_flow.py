@@ -185,3 +185,41 @@ async def test_with_a_model_the_lead_gets_a_summary_and_an_opener(
     assert render(
         "{{opener}}", lead_variables(row, await reload(env.db, Campaign, row.campaign_id))
     ).startswith("Your stock-counting")
+
+
+async def test_a_redirected_site_is_read_and_a_slow_page_recorded_failed(env: Env) -> None:
+    key, lead = await _lead(env, "sam@acmewidgets.io")
+    r = await _enrich(env, key, lead, {"website": env.site.url + "/old"})
+    await _finished(env, r.json())
+    shown = await _shown(env, key, lead)
+    pages = {s["url"]: s for s in shown["sources"] if s["kind"] == "page"}
+    assert pages[env.site.url + "/"]["status"] == "ok"  # /old answered 301 to /
+    assert shown["company"]["name"] == "Acme Widgets Ltd"
+
+    key, lead = await _lead(env, "sam@acmewidgets.io")
+    env.site.slow_seconds = 3.0  # past the 1 s fetch deadline of this worker
+    r = await _enrich(env, key, lead, {"website": env.site.url + "/slow"})
+    await _finished(env, r.json())
+    shown = await _shown(env, key, lead)
+    slow = next(s for s in shown["sources"] if s.get("url") == env.site.url + "/slow")
+    assert slow["status"] == "failed" and "within 1 s" in slow["detail"]
+    # The rest still counts: the address, and the about page of the same site.
+    assert shown["email"]["deliverability"] == "deliverable"
+    assert shown["company"]["description"] == "Founded in 2019 in Leeds."
+
+
+async def test_a_failing_model_leaves_the_fields_absent_and_says_why(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, lead = await _lead(env, "sam@acmewidgets.io")
+    with serving_model() as fake:
+        monkeypatch.setenv("OUTREACH_LLM_BASE_URL", fake.url)
+        monkeypatch.setenv("OUTREACH_LLM_MODEL", "fake-model-1")
+        fake.answers = ["HTTP 500"]
+        r = await _enrich(env, key, lead, {"website": env.site.url + "/"})
+        await _finished(env, r.json())
+    shown = await _shown(env, key, lead)
+    assert len(fake.requests) == 3  # the activity's bounded retries
+    assert "summary" not in shown and "opener" not in shown
+    assert shown["note"] == "model failed (model answered HTTP 500)"
+    assert shown["company"]["name"] == "Acme Widgets Ltd"
