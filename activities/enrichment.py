@@ -37,6 +37,7 @@ log = logging.getLogger("outreach.activities.enrichment")
 DNS_UNAVAILABLE = "DnsUnavailable"  # retried by the workflow's policy, then `unknown`
 FETCH_FAILED = "FetchFailed"  # network error, timeout or 5xx: retried, then `failed`
 MODEL_FAILED = "ModelFailed"
+DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 
 
 def _now() -> str:
@@ -102,6 +103,8 @@ class EnrichmentActivities(Activities):
     @activity.defn(name="enrich_fetch_robots")
     async def fetch_robots(self, url: str) -> RobotsResult:
         source, body, ctype = await self._get(url, MAX_ROBOTS_BYTES)
+        if source.status == SourceStatus.TOO_LARGE:
+            return RobotsResult(source, DISALLOW_ALL)  # unreadable rules: read nothing
         if source.status != SourceStatus.OK or "html" in ctype.split("\n")[0].lower():
             return RobotsResult(source)  # none (or a soft 404 page): everything allowed
         return RobotsResult(source, body.decode("utf-8", errors="replace"))

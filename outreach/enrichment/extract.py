@@ -23,6 +23,7 @@ MAX_TEXT = 1_000  # characters kept of a description
 MAX_NAME = 300
 MAX_JSONLD_BYTES = 200_000  # of one JSON-LD script, parsed at most
 MAX_SOCIAL = 10
+MAX_OPEN_GRAPH = 30  # og:* properties kept of a page
 
 ORG_TYPES = {
     "Organization",
@@ -55,7 +56,7 @@ _SPACE = re.compile(r"\s+")
 def clean(text: str | None, cap: int = MAX_TEXT) -> str | None:
     if not text:
         return None
-    one = _SPACE.sub(" ", text).strip()
+    one = _SPACE.sub(" ", text.replace("\x00", "")).strip()
     return one[:cap] or None
 
 
@@ -138,7 +139,9 @@ def parse_page(url: str, html: bytes, content_language: str = "") -> PageFacts:
         content = clean(attrs.get("content"))
         if not key or not content:
             continue
-        if key.startswith("og:") and key not in facts.open_graph:
+        if key.startswith("og:") and key[3:] not in facts.open_graph:
+            if len(facts.open_graph) >= MAX_OPEN_GRAPH:
+                continue
             facts.open_graph[key[3:]] = content
         elif key == "description" and facts.description is None:
             facts.description = content

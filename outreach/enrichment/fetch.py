@@ -22,7 +22,7 @@ from outreach.webhooks.guard import InvalidUrl, parse_url
 from outreach.webhooks.transport import GuardedBackend
 
 MAX_PAGE_BYTES = 1_000_000
-MAX_ROBOTS_BYTES = 64_000
+MAX_ROBOTS_BYTES = 500_000  # RFC 9309 §2.5: at least 500 KiB are read
 MAX_REDIRECTS = 5
 FETCH_TIMEOUT_SECONDS = 10.0
 USER_AGENT = "OutreachEnrichBot/1.0 (lead enrichment; honours robots.txt)"
