@@ -223,3 +223,26 @@ async def test_a_failing_model_leaves_the_fields_absent_and_says_why(
     assert "summary" not in shown and "opener" not in shown
     assert shown["note"] == "model failed (model answered HTTP 500)"
     assert shown["company"]["name"] == "Acme Widgets Ltd"
+
+
+async def test_temporal_down_answers_503_and_spends_nothing(env: Env) -> None:
+    import httpx
+
+    from api.deps import AppState
+    from api.main import create_app
+    from tests.helpers import free_port
+
+    key, lead = await _lead(env, "sam@acmewidgets.io")
+    down = env.settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
+    app = create_app(down)
+    app.state.outreach = AppState(down)  # no client: it must connect, and cannot
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        r = await http.post(f"{BASE}/leads/{lead.id}/enrich", headers=auth(key))
+    await app.state.outreach.close()
+    assert (r.status_code, r.json()["code"]) == (503, "temporal_unavailable")
+    assert await _shown(env, key, lead) is None  # no run pending that never started
+    again = await _enrich(env, key, lead)
+    assert again.status_code == 202
+    assert again.headers["X-RateLimit-Remaining"] == "29"  # the refused start's slot came back
+    await _finished(env, again.json())

@@ -118,6 +118,15 @@ def test_a_page_is_read_for_its_company_facts() -> None:
     assert merge(None, None) == {}
 
 
+def test_the_first_of_each_open_graph_property_is_kept_and_their_number_capped() -> None:
+    metas = "".join(f'<meta property="og:p{i}" content="v{i}">' for i in range(50))
+    twice = '<meta property="og:title" content="First"><meta property="og:title" content="2">'
+    html = twice + metas
+    page = parse_page("https://a.io/", html.encode())
+    assert page.open_graph["title"] == "First"
+    assert len(page.open_graph) == 30
+
+
 def test_robots_txt_decides_what_may_be_fetched() -> None:
     rules = "User-agent: *\nDisallow: /private\n\nUser-agent: OutreachEnrichBot\nDisallow: /x\n"
     assert robots_allows(None, "https://a.io/private", "OutreachEnrichBot")
