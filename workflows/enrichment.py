@@ -4,7 +4,7 @@ them, stored on the lead.
 1. The address without the network (syntax, role account, free mail, disposable domain).
 2. DNS, one activity per query: MX; without MX (and no NXDOMAIN), A then AAAA.
 3. The company's site (the request's `website`, else `https://<email domain>/` unless the
-   domain is free mail or disposable): robots.txt, the home page and its about page, one
+   domain is free mail, disposable or NXDOMAIN): robots.txt, the home page and its about page, one
    activity per fetch, each through the SSRF guard and allowed by robots.txt (none when
    robots.txt cannot be reached: RFC 9309).
 4. With a model configured (`OUTREACH_LLM_*`), a short summary and a one-line opener.
@@ -114,9 +114,10 @@ class EnrichLeadWorkflow:
             freeMail=address.free_mail,
         )
 
-        site = req.website or (
-            f"https://{address.company_domain}/" if address.company_domain else None
-        )
+        # The email's domain names the company's site, unless it is free mail, disposable
+        # or does not exist.
+        own_site = address.company_domain and not facts.nxdomain
+        site = req.website or (f"https://{address.company_domain}/" if own_site else None)
         company = await self._company(site, sources) if site else {}
 
         written = ModelWritten(model_off=True)

@@ -5,7 +5,9 @@ variables an enrichment gives."""
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
+from outreach.config import Settings
 from outreach.enrichment.address import (
     MailFacts,
     company_domain,
@@ -90,6 +92,10 @@ def test_nameserver_setting() -> None:
     for bad in ("dns.example.com", "127.0.0.1:0", "127.0.0.1:x", "[::1]5"):
         with pytest.raises(ValueError):
             parse_nameservers(bad)
+    # OUTREACH_DNS_NAMESERVERS is checked when the settings are read (a clear start-up error).
+    assert Settings(dns_nameservers="127.0.0.1:5353").dns_nameservers == "127.0.0.1:5353"
+    with pytest.raises(ValidationError, match="not an IP address"):
+        Settings(dns_nameservers="dns.example.com")
 
 
 def test_a_page_is_read_for_its_company_facts() -> None:
