@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field
 
 from outreach.enrichment.status import Deliverability, EnrichmentStatus
 from outreach.schemas import In, Out, Timestamp
@@ -42,30 +42,35 @@ class EmailCheckOut(Out):
     free_mail: bool = False
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class EnrichmentOut(Out):
+    """What was not found or written (no model, no site) is absent, not null."""
+
     status: EnrichmentStatus
-    requested_at: Timestamp | None = None
-    enriched_at: Timestamp | None = None
-    run_id: str | None = None
-    email: EmailCheckOut | None = None
+    requested_at: Timestamp | None = Field(None, exclude_if=_absent)
+    enriched_at: Timestamp | None = Field(None, exclude_if=_absent)
+    run_id: str | None = Field(None, exclude_if=_absent)
+    email: EmailCheckOut | None = Field(None, exclude_if=_absent)
     company: dict[str, Any] | None = Field(
         None,
+        exclude_if=_absent,
         description="name, description, website, language, social {network: url}, "
         "openGraph {property: content}, organization (JSON-LD Organization)",
     )
-    summary: str | None = Field(None, description="Written by the model, when one is set")
-    opener: str | None = Field(None, description="Written by the model, when one is set")
-    model: str | None = None
-    note: str | None = None
+    summary: str | None = Field(
+        None, exclude_if=_absent, description="Written by the model, when one is set"
+    )
+    opener: str | None = Field(
+        None, exclude_if=_absent, description="Written by the model, when one is set"
+    )
+    model: str | None = Field(None, exclude_if=_absent)
+    note: str | None = Field(None, exclude_if=_absent)
     sources: list[dict[str, Any]] = Field(
         default_factory=list, description="Every DNS query and page fetch, with its outcome"
     )
-
-    @model_serializer(mode="wrap")
-    def _absent_when_unknown(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """What was not found or written (no model, no site) is absent, not null."""
-        out: dict[str, Any] = handler(self)
-        return {k: v for k, v in out.items() if v is not None}
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any] | None) -> EnrichmentOut | None:
