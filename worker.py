@@ -122,7 +122,6 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 enrich.read_address,
                 enrich.lookup_mx,
                 enrich.lookup_address,
-                enrich.fetch_robots,
                 enrich.fetch_page,
                 enrich.write_with_model,
                 enrich.store,

@@ -1,6 +1,7 @@
 """Lead enrichment's I/O: reading the lead, one DNS query, one page fetch (through the SSRF
-guard), the model's summary and opener, and storing the result on the lead. Thin wrappers
-around outreach.enrichment (the rules, the parsing, the prompt)."""
+guard, allowed by its origin's robots.txt, which this side reads and keeps: the workflow
+only learns the outcome), the model's summary and opener, and storing the result on the
+lead. Thin wrappers around outreach.enrichment (the rules, the parsing, the prompt)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import logging
 
 from dns.asyncresolver import Resolver
 from temporalio import activity
+from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 
 from activities.base import Activities
 from outreach.classify.provider import LLMSettings
+from outreach.config import Settings
+from outreach.db import Database
 from outreach.enrichment import address as addr
 from outreach.enrichment import dns as edns
 from outreach.enrichment import model, service
@@ -23,11 +27,17 @@ from outreach.enrichment.contracts import (
     ModelWritten,
     MxResult,
     PageResult,
-    RobotsResult,
     Source,
 )
-from outreach.enrichment.extract import parse_page
-from outreach.enrichment.fetch import MAX_PAGE_BYTES, MAX_ROBOTS_BYTES, FetchRetry, fetch
+from outreach.enrichment.extract import parse_page, robots_allows, robots_url
+from outreach.enrichment.fetch import (
+    MAX_PAGE_BYTES,
+    MAX_ROBOTS_BYTES,
+    ROBOTS_AGENT,
+    FetchRetry,
+    fetch,
+)
+from outreach.enrichment.robots import RobotsCache, rules_from
 from outreach.enrichment.status import SourceStatus
 from outreach.models import Campaign, Lead, utcnow
 from outreach.workpool import run_cpu
@@ -37,7 +47,8 @@ log = logging.getLogger("outreach.activities.enrichment")
 DNS_UNAVAILABLE = "DnsUnavailable"  # retried by the workflow's policy, then `unknown`
 FETCH_FAILED = "FetchFailed"  # network error, timeout or 5xx: retried, then `failed`
 MODEL_FAILED = "ModelFailed"
-DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
+# robots.txt unreachable: retried, then nothing of the site is fetched (RFC 9309)
+ROBOTS_UNREACHABLE = "RobotsUnreachable"
 
 
 def _now() -> str:
@@ -45,6 +56,10 @@ def _now() -> str:
 
 
 class EnrichmentActivities(Activities):
+    def __init__(self, db: Database, settings: Settings, client: Client) -> None:
+        super().__init__(db, settings, client)
+        self.robots_cache = RobotsCache()  # this worker's, shared by its page fetches
+
     def llm(self) -> LLMSettings:
         return LLMSettings.from_env()
 
@@ -100,26 +115,44 @@ class EnrichmentActivities(Activities):
             return source, got.body, f"{got.content_type}\n{got.content_language}"
         return source, b"", ""
 
-    @activity.defn(name="enrich_fetch_robots")
-    async def fetch_robots(self, url: str) -> RobotsResult:
-        source, body, ctype = await self._get(url, MAX_ROBOTS_BYTES)
-        if source.status == SourceStatus.TOO_LARGE:
-            return RobotsResult(source, DISALLOW_ALL)  # unreadable rules: read nothing
-        if source.status != SourceStatus.OK or "html" in ctype.split("\n")[0].lower():
-            return RobotsResult(source)  # none (or a soft 404 page): everything allowed
-        return RobotsResult(source, body.decode("utf-8", errors="replace"))
+    async def _robots(self, url: str) -> tuple[Source, str | None]:
+        """The robots.txt of `url`'s origin: its fetch's source and its rules (None: all
+        allowed), from the cache when read lately. Unreachable (network error, timeout,
+        5xx): ROBOTS_UNREACHABLE, retried by the workflow's policy, then nothing of that
+        site is fetched (RFC 9309 §2.3.1.4)."""
+        robots = robots_url(url)
+        cached = self.robots_cache.get(robots)
+        if cached is not None:
+            return cached.source, cached.rules
+        try:
+            got = await fetch(
+                robots,
+                allow_private=self.settings.webhook_allow_private_targets,
+                timeout=self.settings.enrich_fetch_timeout,
+                max_bytes=MAX_ROBOTS_BYTES,
+            )
+        except FetchRetry as exc:
+            raise ApplicationError(f"robots.txt: {exc}", type=ROBOTS_UNREACHABLE) from None
+        source = Source(got.url, got.status, got.http_status, got.detail, _now())
+        rules = rules_from(got.status, got.content_type, got.body)
+        self.robots_cache.put(robots, source, rules)
+        return source, rules
 
     @activity.defn(name="enrich_fetch_page")
     async def fetch_page(self, url: str) -> PageResult:
+        robots, rules = await self._robots(url)
+        allowed = rules is None or await run_cpu(robots_allows, rules, url, ROBOTS_AGENT)
+        if not allowed:
+            return PageResult(Source(url, SourceStatus.ROBOTS), robots=robots)
         source, body, meta = await self._get(url)
         if source.status != SourceStatus.OK:
-            return PageResult(source)
+            return PageResult(source, robots=robots)
         ctype, language = meta.split("\n", 1)
         if "html" not in ctype.lower():
             source.status, source.detail = SourceStatus.NOT_HTML, ctype[:100] or None
-            return PageResult(source)
+            return PageResult(source, robots=robots)
         facts = await run_cpu(parse_page, source.url, body, language)
-        return PageResult(source, facts)
+        return PageResult(source, facts, robots)
 
     @activity.defn(name="enrich_write_with_model")
     async def write_with_model(self, req: ModelRequest) -> ModelWritten:

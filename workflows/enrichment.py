@@ -4,9 +4,10 @@ them, stored on the lead.
 1. The address without the network (syntax, role account, free mail, disposable domain).
 2. DNS, one activity per query: MX; without MX (and no NXDOMAIN), A then AAAA.
 3. The company's site (the request's `website`, else `https://<email domain>/` unless the
-   domain is free mail, disposable or NXDOMAIN): robots.txt, the home page and its about page, one
-   activity per fetch, each through the SSRF guard and allowed by robots.txt (none when
-   robots.txt cannot be reached: RFC 9309).
+   domain is free mail, disposable or NXDOMAIN): the home page and its about page, one
+   activity per page, each through the SSRF guard and allowed by robots.txt, which the
+   activity reads itself (none when robots.txt cannot be reached: RFC 9309), so the
+   history holds small results only, never a site's robots.txt.
 4. With a model configured (`OUTREACH_LLM_*`), a short summary and a one-line opener.
 5. The result, on the lead (`enrichment`).
 
@@ -28,7 +29,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from workflows.policies import DB_RETRY, DB_TIMEOUT
 
 with workflow.unsafe.imports_passed_through():
-    from activities.enrichment import EnrichmentActivities
+    from activities.enrichment import ROBOTS_UNREACHABLE, EnrichmentActivities
     from outreach.enrichment.address import MailFacts, judge
     from outreach.enrichment.contracts import (
         ENRICH_LEAD_WORKFLOW,
@@ -41,14 +42,7 @@ with workflow.unsafe.imports_passed_through():
         PageResult,
         Source,
     )
-    from outreach.enrichment.extract import (
-        PageFacts,
-        merge,
-        robots_allows,
-        robots_url,
-        site_root,
-    )
-    from outreach.enrichment.fetch import ROBOTS_AGENT
+    from outreach.enrichment.extract import PageFacts, merge, robots_url, site_root
     from outreach.enrichment.status import SourceStatus
 
 # One DNS query: its own lifetime is 5 s; three tries a few seconds apart.
@@ -60,15 +54,16 @@ DNS_RETRY = RetryPolicy(
     non_retryable_error_types=["BadDomain"],
 )
 DNS_TIMEOUT = timedelta(seconds=20)
-# One page: its fetch has one deadline (10 s); a network error, timeout or 5xx is tried
-# once more.
+# One page: the activity reads robots.txt (unless cached) and the page, each fetch with one
+# deadline (OUTREACH_ENRICH_FETCH_TIMEOUT, 10 s, at most 25); a network error, timeout or 5xx
+# is tried once more.
 FETCH_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(seconds=10),
     maximum_attempts=2,
 )
-FETCH_TIMEOUT = timedelta(seconds=30)
+FETCH_TIMEOUT = timedelta(seconds=60)
 MODEL_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     backoff_coefficient=2.0,
@@ -76,6 +71,11 @@ MODEL_RETRY = RetryPolicy(
     maximum_attempts=3,
 )
 MODEL_TIMEOUT = timedelta(seconds=90)
+
+
+def _failure_type(exc: ActivityError) -> str | None:
+    cause = exc.cause
+    return cause.type if isinstance(cause, ApplicationError) else None
 
 
 def _failure(exc: ActivityError) -> str:
@@ -191,39 +191,42 @@ class EnrichLeadWorkflow:
         return _with(facts, has_address=found), email
 
     async def _company(self, site: str, sources: list[dict[str, Any]]) -> dict[str, Any]:
-        acts = EnrichmentActivities
-        robots = await self._fetch(acts.fetch_robots, robots_url(site), sources)
-        if robots is None:
-            # RFC 9309 §2.3.1.4: robots.txt unreachable (network or server errors) means
-            # nothing may be fetched.
+        """The home page and its about page, each fetched by one activity that first reads
+        the origin's robots.txt (kept there, never here) and fetches only what it allows."""
+        robots_read: set[str] = set()
+
+        async def page(url: str) -> tuple[PageFacts | None, bool]:
+            """The page's facts, and whether to go on (False: robots.txt unreachable)."""
+            try:
+                got = await workflow.execute_activity_method(
+                    EnrichmentActivities.fetch_page,
+                    url,
+                    start_to_close_timeout=FETCH_TIMEOUT,
+                    retry_policy=FETCH_RETRY,
+                )
+            except ActivityError as exc:
+                if _failure_type(exc) == ROBOTS_UNREACHABLE:
+                    # RFC 9309 §2.3.1.4: robots.txt unreachable (network or server errors)
+                    # means nothing may be fetched.
+                    failed = Source(robots_url(url), SourceStatus.FAILED, detail=_failure(exc))
+                    sources.append(_source(failed))
+                    return None, False
+                sources.append(_source(Source(url, SourceStatus.FAILED, detail=_failure(exc))))
+                return None, True
+            if got.robots is not None and got.robots.url not in robots_read:
+                robots_read.add(got.robots.url)
+                sources.append(_source(got.robots))
+            sources.append(_source(got.source))
+            return got.facts, True
+
+        home, go_on = await page(site)
+        if not go_on:
             return {}
-        text = robots.text
-
-        async def page(url: str) -> PageFacts | None:
-            if not robots_allows(text, url, ROBOTS_AGENT):
-                sources.append(_source(Source(url, SourceStatus.ROBOTS)))
-                return None
-            got = await self._fetch(acts.fetch_page, url, sources)
-            return got.facts if got is not None else None
-
-        home = await page(site)
         about_url = (home.about_url if home else None) or site_root(site) + "about"
-        about = await page(about_url) if about_url.rstrip("/") != site.rstrip("/") else None
+        about = None
+        if about_url.rstrip("/") != site.rstrip("/"):
+            about, _ = await page(about_url)
         return merge(home, about)
-
-    async def _fetch(self, activity: Any, url: str, sources: list[dict[str, Any]]) -> Any:
-        try:
-            got = await workflow.execute_activity_method(
-                activity,
-                url,
-                start_to_close_timeout=FETCH_TIMEOUT,
-                retry_policy=FETCH_RETRY,
-            )
-        except ActivityError as exc:
-            sources.append(_source(Source(url, SourceStatus.FAILED, detail=_failure(exc))))
-            return None
-        sources.append(_source(got.source))
-        return got
 
 
 def _with(facts: MailFacts, **changes: Any) -> MailFacts:

@@ -62,15 +62,14 @@ class Source:
 
 
 @dataclass
-class RobotsResult:
-    source: Source
-    text: str | None = None  # None: none found (everything allowed)
-
-
-@dataclass
 class PageResult:
+    """One page, fetched if its origin's robots.txt allows it (status
+    `disallowed_by_robots` when not). The robots.txt text stays in the activity; the
+    history holds only how it was read (`robots`: that fetch's source, cached or not)."""
+
     source: Source
     facts: PageFacts | None = None
+    robots: Source | None = None
 
 
 @dataclass

@@ -120,6 +120,7 @@ class Site:
     url: str = ""
     hits: list[str] = field(default_factory=list)
     slow_seconds: float = 3.0
+    robots_status: int = 200  # 503: robots.txt unreachable
 
 
 @contextlib.contextmanager
@@ -147,7 +148,9 @@ def website() -> Iterator[Site]:
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             site.hits.append(path)
-            if path == "/robots.txt":
+            if path == "/robots.txt" and site.robots_status != 200:
+                self._send(site.robots_status, b"no")
+            elif path == "/robots.txt":
                 self._send(200, b"User-agent: *\nDisallow: /private\n", "text/plain")
             elif path == "/":
                 self._send(200, HOME.encode())

@@ -40,6 +40,26 @@ async def _finished(env: Env, accepted: dict) -> EnrichDone:
     return await handle.result()
 
 
+def _payloads(history: Any) -> list[bytes]:
+    """Every payload the history carries (inputs and results)."""
+    out: list[bytes] = []
+
+    def walk(msg: Any) -> None:
+        for fd, value in msg.ListFields():
+            if fd.message_type is None:
+                continue
+            items = value if fd.is_repeated else [value]
+            for item in items:
+                if fd.message_type.full_name == "temporal.api.common.v1.Payload":
+                    out.append(item.data)
+                elif hasattr(item, "ListFields"):
+                    walk(item)
+
+    for event in history.events:
+        walk(event)
+    return out
+
+
 async def _shown(env: Env, key: str, lead: Lead) -> dict:
     async with api(env.settings, env.client) as http:
         r = await http.get(f"{BASE}/leads/{lead.id}", headers=auth(key))
@@ -50,6 +70,7 @@ async def _shown(env: Env, key: str, lead: Lead) -> dict:
 async def test_enrich_answers_202_at_once_and_the_lead_shows_what_was_found(env: Env) -> None:
     key, lead = await _lead(env, "sam@acmewidgets.io")
     assert await _shown(env, key, lead) is None  # never enriched
+    hits_before = len(env.site.hits)
     r = await _enrich(env, key, lead, {"website": env.site.url + "/"})
     assert r.status_code == 202, r.text
     accepted = r.json()
@@ -76,6 +97,15 @@ async def test_enrich_answers_202_at_once_and_the_lead_shows_what_was_found(env:
     assert "summary" not in shown and "opener" not in shown
     fetched = [s["url"] for s in shown["sources"] if s["kind"] == "page"]
     assert fetched == [env.site.url + "/robots.txt", env.site.url + "/", env.site.url + "/about"]
+    # robots.txt was read once for both pages, and only by the activity: the history holds
+    # the outcome, never the file.
+    assert env.site.hits[hits_before:].count("/robots.txt") <= 1
+    history = await env.client.get_workflow_handle(
+        accepted["workflowId"], run_id=accepted["runId"]
+    ).fetch_history()
+    carried = _payloads(history)
+    assert carried and not any(b"Disallow" in p for p in carried)
+    assert max(len(p) for p in carried) < 4000
     assert {"kind": "dns", "query": "MX acmewidgets.io"}.items() <= shown["sources"][0].items()
     # What it found fills the campaign's templates.
     row = await reload(env.db, Lead, lead.id)
@@ -100,6 +130,39 @@ async def test_null_mx_role_account_and_a_page_robots_forbids(env: Env) -> None:
     refused = [s for s in shown["sources"] if s.get("status") == "disallowed_by_robots"]
     assert [s["url"] for s in refused] == [env.site.url + "/private/about"]
     assert "/private/about" not in env.site.hits[hits_before:]  # never requested
+
+
+async def test_an_unreachable_robots_txt_means_nothing_of_the_site_is_fetched(env: Env) -> None:
+    from tests.enrichment.servers import website
+
+    key, lead = await _lead(env, "sam@acmewidgets.io")
+    with website() as down:  # another origin: nothing of it cached
+        down.robots_status = 503
+        r = await _enrich(env, key, lead, {"website": down.url + "/"})
+        done = await _finished(env, r.json())
+        hits = list(down.hits)
+    assert hits == ["/robots.txt", "/robots.txt"]  # tried twice (the policy), no page
+    assert not done.company_found
+    shown = await _shown(env, key, lead)
+    pages = [s for s in shown["sources"] if s["kind"] == "page"]
+    assert [(s["url"], s["status"]) for s in pages] == [(down.url + "/robots.txt", "failed")]
+    assert "HTTP 503" in pages[0]["detail"] and "company" not in shown
+
+
+async def test_a_4xx_robots_txt_allows_everything(env: Env) -> None:
+    from tests.enrichment.servers import website
+
+    key, lead = await _lead(env, "sam@acmewidgets.io")
+    with website() as site:
+        site.robots_status = 404
+        r = await _enrich(env, key, lead, {"website": site.url + "/"})
+        await _finished(env, r.json())
+        hits = list(site.hits)
+    assert hits == ["/robots.txt", "/", "/about"]  # read once for both pages
+    shown = await _shown(env, key, lead)
+    pages = {s["url"]: s for s in shown["sources"] if s["kind"] == "page"}
+    assert pages[site.url + "/robots.txt"]["httpStatus"] == 404
+    assert shown["company"]["name"] == "Acme Widgets Ltd"
 
 
 @pytest.mark.parametrize(

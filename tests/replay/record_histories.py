@@ -1056,8 +1056,8 @@ async def _enrich(r: Run, email: str, website: str | None) -> None:
 
 @scenario
 async def enrich_lead_site_and_mx(r: Run) -> None:
-    """MX found; robots.txt, the home page (JSON-LD, OpenGraph) and its about page read;
-    no model configured."""
+    """MX found; the home page (JSON-LD, OpenGraph) and its about page read, robots.txt
+    read once by the page activity (never in the history); no model configured."""
     async with _enrichment_servers(r) as site:
         await _enrich(r, "sam@acmewidgets.io", site.url + "/")
 
@@ -1075,6 +1075,15 @@ async def enrich_lead_dns_and_fetch_failing(r: Run) -> None:
     `failed` source); the about page read."""
     async with _enrichment_servers(r) as site:
         await _enrich(r, "sam@broken-dns.io", site.url + "/slow")
+
+
+@scenario
+async def enrich_lead_robots_unreachable(r: Run) -> None:
+    """robots.txt answers 503 twice (the page activity's retries): nothing of the site is
+    fetched (RFC 9309)."""
+    async with _enrichment_servers(r) as site:
+        site.robots_status = 503
+        await _enrich(r, "sam@acmewidgets.io", site.url + "/")
 
 
 @scenario

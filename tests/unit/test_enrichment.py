@@ -18,7 +18,8 @@ from outreach.enrichment.address import (
     parse_address,
 )
 from outreach.enrichment.dns import parse_nameservers
-from outreach.enrichment.extract import merge, parse_page, robots_allows
+from outreach.enrichment.extract import merge, parse_page, robots_allows, robots_url
+from outreach.enrichment.robots import DISALLOW_ALL, RobotsCache, rules_from
 from outreach.enrichment.service import check_website
 from outreach.enrichment.status import Deliverability as D
 from outreach.errors import RuleBroken
@@ -140,6 +141,38 @@ def test_robots_txt_decides_what_may_be_fetched() -> None:
     assert not robots_allows(rules, "https://a.io/x/y", "OutreachEnrichBot")
     assert not robots_allows(rules, "https://a.io/private/about", "OtherBot")
     assert not robots_allows("User-agent: *\nDisallow: /\n", "https://a.io/", "OutreachEnrichBot")
+
+
+def test_what_a_robots_txt_fetch_means() -> None:
+    text = b"User-agent: *\nDisallow: /private\n"
+    assert rules_from("ok", "text/plain", text) == text.decode()
+    assert rules_from("too_large", "", b"") == DISALLOW_ALL  # over 500 KiB: read nothing
+    assert not robots_allows(DISALLOW_ALL, "https://a.io/", "OutreachEnrichBot")
+    for status in ("http_error", "refused", "too_many_redirects"):  # 4xx and the like
+        assert rules_from(status, "", b"") is None  # everything allowed
+    assert rules_from("ok", "text/html; charset=utf-8", b"<html>soft 404</html>") is None
+    assert rules_from("ok", "text/plain", b"User-agent: *\nDisallow: /\xff\n") is not None
+    assert robots_url("https://a.io:8443/about?x=1") == "https://a.io:8443/robots.txt"
+
+
+def test_the_robots_cache_is_bounded_in_age_entries_and_bytes() -> None:
+    now = [0.0]
+    cache = RobotsCache(ttl=60, max_entries=2, max_bytes=100, clock=lambda: now[0])
+    cache.put("https://a.io/robots.txt", "src-a", "a" * 40)
+    assert cache.get("https://a.io/robots.txt").rules == "a" * 40  # type: ignore[union-attr]
+    now[0] = 60.0
+    assert cache.get("https://a.io/robots.txt") is None and len(cache) == 0  # too old
+    cache.put("https://a.io/robots.txt", "src-a", "a" * 40)
+    cache.put("https://b.io/robots.txt", "src-b", None)  # none found: kept, costs nothing
+    cache.put("https://c.io/robots.txt", "src-c", "c" * 40)  # the oldest goes
+    assert cache.get("https://a.io/robots.txt") is None and len(cache) == 2
+    cache.put("https://d.io/robots.txt", "src-d", "d" * 90)  # past 100 bytes: evictions
+    assert cache.held_bytes <= 100 and cache.get("https://d.io/robots.txt") is not None
+    cache.put("https://e.io/robots.txt", "src-e", "e" * 101)  # alone over the budget
+    assert cache.get("https://e.io/robots.txt") is None and cache.held_bytes <= 100
+    cache.put("https://d.io/robots.txt", "src-d2", "d")  # replaced, not counted twice
+    assert (cache.held_bytes, len(cache)) == (1, 1)
+    assert cache.get("https://d.io/robots.txt").source == "src-d2"  # type: ignore[union-attr]
 
 
 def test_a_given_website_is_refused_when_it_cannot_be_fetched() -> None:
