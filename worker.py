@@ -1,8 +1,10 @@
-"""The Temporal worker: every workflow and activity of the engine, on three task queues.
+"""The Temporal worker: every workflow and activity of the engine, on four task queues.
 
   <queue>           workflows and database activities
   <queue>-email     perform_step and send_reply (SMTP); its rate can be capped server-side
   <queue>-webhooks  webhook delivery attempts (HTTP)
+  <queue>-enrich    lead enrichment's DNS queries, page fetches and model calls; at most
+                    OUTREACH_ENRICH_MAX_CONCURRENT_ACTIVITIES at once per worker
 
 Run with `python worker.py` or `outreach worker`.
 """
@@ -120,10 +122,6 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 erasure.erase_rows,
                 erasure.forget_executions,
                 enrich.read_address,
-                enrich.lookup_mx,
-                enrich.lookup_address,
-                enrich.fetch_page,
-                enrich.write_with_model,
                 enrich.store,
             ],
             workflow_runner=workflow_runner(),
@@ -141,6 +139,18 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
             workflows=webhook_queue_workflows(),
             activities=[webhooks.deliver, webhooks.record],
             workflow_runner=workflow_runner(),
+        ),
+        Worker(
+            client,
+            task_queue=settings.enrich_task_queue,
+            activities=[
+                enrich.lookup_mx,
+                enrich.lookup_address,
+                enrich.fetch_page,
+                enrich.write_with_model,
+            ],
+            # Tenants' sites and DNS can be slow: they wait here, never in the main queue.
+            max_concurrent_activities=settings.enrich_max_concurrent_activities,
         ),
     ]
 

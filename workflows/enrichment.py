@@ -11,7 +11,10 @@ them, stored on the lead.
 4. With a model configured (`OUTREACH_LLM_*`), a short summary and a one-line opener.
 5. The result, on the lead (`enrichment`).
 
-Every activity has a timeout and a bounded retry policy; a query or fetch that keeps
+The lead is read and the result stored on the workflow's own task queue; DNS, pages and
+the model on `<queue>-enrich`, whose worker bounds how many run at once
+(OUTREACH_ENRICH_MAX_CONCURRENT_ACTIVITIES). Every activity has a timeout and a bounded
+retry policy; a query or fetch that keeps
 failing is recorded as such (deliverability `unknown`, a source `failed`), never retried
 forever. The workflow never waits on a person.
 """
@@ -26,7 +29,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows.policies import DB_RETRY, DB_TIMEOUT
+from workflows.policies import DB_RETRY, DB_TIMEOUT, ENRICH_QUEUE_SUFFIX
 
 with workflow.unsafe.imports_passed_through():
     from activities.enrichment import ROBOTS_UNREACHABLE, EnrichmentActivities
@@ -71,6 +74,12 @@ MODEL_RETRY = RetryPolicy(
     maximum_attempts=3,
 )
 MODEL_TIMEOUT = timedelta(seconds=90)
+
+
+def _queue() -> str:
+    """DNS, pages and the model run on the enrichment task queue, wherever this workflow
+    runs: a slow site holds only enrichment's activity slots."""
+    return workflow.info().task_queue + ENRICH_QUEUE_SUFFIX
 
 
 def _failure_type(exc: ActivityError) -> str | None:
@@ -126,6 +135,7 @@ class EnrichLeadWorkflow:
                 written = await workflow.execute_activity_method(
                     acts.write_with_model,
                     ModelRequest(req.lead_id, company),
+                    task_queue=_queue(),
                     start_to_close_timeout=MODEL_TIMEOUT,
                     retry_policy=MODEL_RETRY,
                 )
@@ -162,6 +172,7 @@ class EnrichLeadWorkflow:
             mx = await workflow.execute_activity_method(
                 acts.lookup_mx,
                 domain,
+                task_queue=_queue(),
                 start_to_close_timeout=DNS_TIMEOUT,
                 retry_policy=DNS_RETRY,
             )
@@ -179,6 +190,7 @@ class EnrichLeadWorkflow:
                 found = await workflow.execute_activity_method(
                     acts.lookup_address,
                     AddressQuery(domain, kind),
+                    task_queue=_queue(),
                     start_to_close_timeout=DNS_TIMEOUT,
                     retry_policy=DNS_RETRY,
                 )
@@ -201,6 +213,7 @@ class EnrichLeadWorkflow:
                 got = await workflow.execute_activity_method(
                     EnrichmentActivities.fetch_page,
                     url,
+                    task_queue=_queue(),
                     start_to_close_timeout=FETCH_TIMEOUT,
                     retry_policy=FETCH_RETRY,
                 )

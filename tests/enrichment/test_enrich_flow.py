@@ -106,6 +106,22 @@ async def test_enrich_answers_202_at_once_and_the_lead_shows_what_was_found(env:
     carried = _payloads(history)
     assert carried and not any(b"Disallow" in p for p in carried)
     assert max(len(p) for p in carried) < 4000
+    # The lead is read and stored on the main queue; DNS and pages on the enrichment queue.
+    queues = {
+        e.activity_task_scheduled_event_attributes.activity_type.name: (
+            e.activity_task_scheduled_event_attributes.task_queue.name
+        )
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    }
+    main, enrich = env.settings.task_queue, env.settings.enrich_task_queue
+    assert queues == {
+        "enrich_read_address": main,
+        "enrich_lookup_mx": enrich,
+        "enrich_fetch_page": enrich,
+        "enrich_write_with_model": enrich,
+        "enrich_store": main,
+    }
     assert {"kind": "dns", "query": "MX acmewidgets.io"}.items() <= shown["sources"][0].items()
     # What it found fills the campaign's templates.
     row = await reload(env.db, Lead, lead.id)
@@ -309,3 +325,29 @@ async def test_temporal_down_answers_503_and_spends_nothing(env: Env) -> None:
     assert again.status_code == 202
     assert again.headers["X-RateLimit-Remaining"] == "29"  # the refused start's slot came back
     await _finished(env, again.json())
+
+
+async def test_enrichment_activities_have_their_own_bounded_queue(env: Env) -> None:
+    from tests.helpers import running_worker
+
+    queue = env.settings.task_queue + "-built"
+    cfg = env.settings.model_copy(
+        update={"task_queue": queue, "enrich_max_concurrent_activities": 7}
+    )
+    async with running_worker(env.client, cfg, env.db) as built:
+        workers = {w.task_queue: w for w in built}
+    assert cfg.enrich_task_queue == cfg.task_queue + "-enrich"
+    enrich = workers[cfg.enrich_task_queue].config()
+    assert enrich.get("max_concurrent_activities") == 7 and not enrich.get("workflows")
+    names = {getattr(a, "__temporal_activity_definition").name for a in enrich["activities"]}
+    assert names == {
+        "enrich_lookup_mx",
+        "enrich_lookup_address",
+        "enrich_fetch_page",
+        "enrich_write_with_model",
+    }
+    main = {
+        getattr(a, "__temporal_activity_definition").name
+        for a in workers[cfg.task_queue].config()["activities"]
+    }
+    assert {n for n in main if n.startswith("enrich_")} == {"enrich_read_address", "enrich_store"}
