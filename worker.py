@@ -1,8 +1,10 @@
-"""The Temporal worker: every workflow and activity of the engine, on three task queues.
+"""The Temporal worker: every workflow and activity of the engine, on four task queues.
 
   <queue>           workflows and database activities
   <queue>-email     perform_step and send_reply (SMTP); its rate can be capped server-side
   <queue>-webhooks  webhook delivery attempts (HTTP)
+  <queue>-enrich    lead enrichment's DNS queries, page fetches and model calls; at most
+                    OUTREACH_ENRICH_MAX_CONCURRENT_ACTIVITIES at once per worker
 
 Run with `python worker.py` or `outreach worker`.
 """
@@ -38,6 +40,7 @@ def main_queue_workflows() -> list[type]:
     from workflows.campaign import CampaignSyncWorkflow
     from workflows.counters import CountersRollupWorkflow
     from workflows.drafts import DraftReplyWorkflow, RegenerateTouchWorkflow, ReplySendWorkflow
+    from workflows.enrichment import EnrichLeadWorkflow
     from workflows.erasure import EraseLeadsWorkflow
     from workflows.lead import LeadWorkflow
     from workflows.mailbox import MailboxSyncWorkflow
@@ -55,6 +58,7 @@ def main_queue_workflows() -> list[type]:
         ReplySendWorkflow,
         CountersRollupWorkflow,
         EraseLeadsWorkflow,
+        EnrichLeadWorkflow,
     ]
 
 
@@ -73,6 +77,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     from activities.counters import CounterActivities
     from activities.drafts import DraftActivities, ReplySendActivities
     from activities.email import EmailActivities
+    from activities.enrichment import EnrichmentActivities
     from activities.erasure import ErasureActivities
     from activities.leads import LeadActivities
     from activities.outbox import OutboxActivities
@@ -88,6 +93,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     reply_send = ReplySendActivities(db, settings, client)
     counter = CounterActivities(db, settings, client)
     erasure = ErasureActivities(db, settings, client)
+    enrich = EnrichmentActivities(db, settings, client)
 
     return [
         Worker(
@@ -115,6 +121,8 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 erasure.end_lead_workflows,
                 erasure.erase_rows,
                 erasure.forget_executions,
+                enrich.read_address,
+                enrich.store,
             ],
             workflow_runner=workflow_runner(),
         ),
@@ -131,6 +139,18 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
             workflows=webhook_queue_workflows(),
             activities=[webhooks.deliver, webhooks.record],
             workflow_runner=workflow_runner(),
+        ),
+        Worker(
+            client,
+            task_queue=settings.enrich_task_queue,
+            activities=[
+                enrich.lookup_mx,
+                enrich.lookup_address,
+                enrich.fetch_page,
+                enrich.write_with_model,
+            ],
+            # Tenants' sites and DNS can be slow: they wait here, never in the main queue.
+            max_concurrent_activities=settings.enrich_max_concurrent_activities,
         ),
     ]
 

@@ -19,6 +19,7 @@ from api.ops import install_ops
 from api.routes import (
     campaigns,
     channel_touches,
+    enrichment,
     erasure,
     inbound,
     leads,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         mailboxes,
         suppressions,
         erasure,
+        enrichment,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(unsubscribe.router)

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     # non-public ranges stay refused whatever it says.
     webhook_allow_private_targets: bool = False
 
+    # Lead enrichment's DNS resolver: comma-separated `host[:port]` (`[v6]:port`); empty
+    # means the system's (/etc/resolv.conf). And the deadline of one page fetch (seconds,
+    # redirects included).
+    dns_nameservers: str | None = None
+    enrich_fetch_timeout: float = Field(10.0, gt=0, le=25)
+    # Enrichment's DNS, page and model activities run on their own task queue
+    # (`<task_queue>-enrich`), so slow tenant sites never hold the main queue's slots; at
+    # most this many run at once in one worker.
+    enrich_max_concurrent_activities: int = Field(20, ge=1, le=1000)
+
     # Seconds of random spread added when many leads wake at the same window opening.
     send_jitter_seconds: int = 300
 
@@ -100,6 +110,14 @@ class Settings(BaseSettings):
         check_overrides(v)
         return v
 
+    @field_validator("dns_nameservers")
+    @classmethod
+    def _nameservers(cls, v: str | None) -> str | None:
+        from outreach.enrichment.dns import parse_nameservers
+
+        parse_nameservers(v)
+        return v or None
+
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, v: str | None) -> str | None:
@@ -126,6 +144,10 @@ class Settings(BaseSettings):
     @property
     def webhook_task_queue(self) -> str:
         return f"{self.task_queue}-webhooks"
+
+    @property
+    def enrich_task_queue(self) -> str:
+        return f"{self.task_queue}-enrich"
 
     def signing_key(self) -> bytes:
         """The key that signs unsubscribe tokens and cursors; created once per data dir, read

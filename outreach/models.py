@@ -155,6 +155,9 @@ class Lead(SQLModel, table=True):
     mailbox_id: str | None = Field(default=None, max_length=40)
     slot_at: datetime | None = ts_field()
     slot_position: int | None = None
+    # What lead enrichment found (outreach.enrichment: values, sources, when), as the API
+    # shows it; None until the first `POST /leads/{id}/enrich`.
+    enrichment: dict[str, Any] | None = json_field(lambda: None, nullable=True)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 

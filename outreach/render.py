@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeAlias
 
+from outreach.enrichment.variables import template_variables
+
 _VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(?:\|([^{}]*))?\}\}")
 # One token, left to right: an escape, a variable (tried before a single brace, so `{{x|y}}`
 # is never a group), a group's brace or separator, or a run of plain text.
@@ -234,6 +236,9 @@ def lead_variables(
 ) -> dict[str, Any]:
     first, last = lead.first_name or "", lead.last_name or ""
     values: dict[str, Any] = {
+        # What enrichment found (companyName, companyDescription, opener...): the lead's
+        # own custom fields of the same name win over it.
+        **template_variables(getattr(lead, "enrichment", None)),
         **(lead.custom_fields or {}),
         "firstName": lead.first_name,
         "lastName": lead.last_name,
@@ -270,6 +275,12 @@ VARIABLE_CAPS = {
     "fromName": 200,
     "fromEmail": 320,
     "unsubscribeUrl": 600,
+    # from the lead's enrichment (outreach.enrichment.service.VARIABLES)
+    "companyName": 300,
+    "companyDescription": 1_000,
+    "companyWebsite": 2_000,
+    "companySummary": 600,
+    "opener": 300,
 }
 
 

@@ -24,3 +24,5 @@ SEND_RETRY = RetryPolicy(
     non_retryable_error_types=["SmtpPermanent"],
 )
 EMAIL_QUEUE_SUFFIX = "-email"
+# Lead enrichment's network and model activities (DNS, pages, the model).
+ENRICH_QUEUE_SUFFIX = "-enrich"

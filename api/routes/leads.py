@@ -32,6 +32,7 @@ from outreach.contracts import (
     SendNextResult,
 )
 from outreach.emails import normalise_email
+from outreach.enrichment.schemas import EnrichmentOut
 from outreach.inbound.schemas import ReplyOut
 from outreach.leads import bulk, service
 from outreach.leads.runs import lead_handle
@@ -202,6 +203,7 @@ async def get_lead(
         position=await _position(state, lead, steps_total),
         sends=[SendOut.from_row(x) for x in sends],
         replies=[ReplyOut.from_row(x) for x in replies],
+        enrichment=EnrichmentOut.from_stored(lead.enrichment),
     )
 
 

@@ -156,3 +156,10 @@ async def rewrite_touch(settings: LLMSettings, channel: str, text: str, pitch: s
     user = f"Channel: {channel}\nPitch: {(pitch or '(none)')[:MAX_CONTEXT_CHARS]}\n\n{text}"
     data = _json_object(await _complete(settings, TOUCH_PROMPT, user, 400))
     return _text(data, "text", MAX_TOUCH_CHARS)
+
+
+# The provider call and the answer's checks, shared with the lead enrichment's summary
+# and opener (outreach.enrichment.model).
+complete = _complete
+json_object = _json_object
+model_text = _text

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from outreach.drafts.contracts import draft_workflow_id, reply_send_workflow_id
+from outreach.enrichment.contracts import enrich_workflow_id
 from outreach.inbound.contracts import reply_workflow_id
 from outreach.temporal import lead_workflow_id
 
@@ -100,6 +101,7 @@ def executions_of(
     (its memo and inputs name the address), each reply's pipeline, each draft and answer,
     each webhook delivery of an erased event."""
     ids = [lead_workflow_id(x) for x in lead_ids]
+    ids += [enrich_workflow_id(x) for x in lead_ids]
     ids += [reply_workflow_id(x) for x in reply_ids]
     ids += [draft_workflow_id(x) for x in draft_ids]
     ids += [reply_send_workflow_id(x) for x in draft_ids]

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from outreach.contracts import Progress
+from outreach.enrichment.schemas import EnrichmentOut
 from outreach.inbound.schemas import ReplyOut
 from outreach.leads.erasure import ErasureResult, ErasureStatus
 from outreach.leads.status import BulkRowStatus, LeadStatus
@@ -123,6 +124,9 @@ class LeadDetailOut(LeadOut):
     position: Position
     sends: list[SendOut]
     replies: list[ReplyOut]
+    enrichment: EnrichmentOut | None = Field(
+        None, description="What `POST /leads/{id}/enrich` found; null before the first run"
+    )
 
 
 class BulkCounts(Out):

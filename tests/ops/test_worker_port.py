@@ -111,6 +111,7 @@ def test_worker_process_serves_health_and_sdk_metrics_on_its_port(dev_env, setti
             st.task_queue,
             st.email_task_queue,
             st.webhook_task_queue,
+            st.enrich_task_queue,
         }
         deadline = time.monotonic() + 30
         while True:  # the SDK publishes its gauges once the pollers have started

@@ -1027,6 +1027,81 @@ async def _set_mailbox(db: Database, mailbox_id: str, status: str) -> None:
         await s.commit()
 
 
+# -- lead enrichment (0.6.0) -------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def _enrichment_servers(r: Run) -> AsyncIterator[Any]:
+    """The loopback DNS server and site of tests/enrichment, the worker's resolver pointed
+    at that server (the worker holds this settings object), page fetches cut at 1 s."""
+    from tests.enrichment.servers import dns_server, website
+
+    with dns_server() as dns, website() as site:
+        r.st.dns_nameservers = dns.nameservers
+        r.st.enrich_fetch_timeout = 1.0
+        yield site
+
+
+async def _enrich(r: Run, email: str, website: str | None) -> None:
+    from outreach.enrichment.contracts import EnrichDone, EnrichRequest
+    from outreach.enrichment.runs import start_enrichment
+
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, THREE[:1])
+    lead = await make_lead(r.db, camp, email)
+    handle = await start_enrichment(r.client, r.st, EnrichRequest(lead.id, website))
+    done = await handle.result()
+    assert isinstance(done, EnrichDone)
+
+
+@scenario
+async def enrich_lead_site_and_mx(r: Run) -> None:
+    """MX found; the home page (JSON-LD, OpenGraph) and its about page read, robots.txt
+    read once by the page activity (never in the history); no model configured."""
+    async with _enrichment_servers(r) as site:
+        await _enrich(r, "sam@acmewidgets.io", site.url + "/")
+
+
+@scenario
+async def enrich_lead_address_fallback_and_robots_refusal(r: Run) -> None:
+    """No MX: A then AAAA asked; the about page is one robots.txt forbids."""
+    async with _enrichment_servers(r) as site:
+        await _enrich(r, "info@nomx-but-a.io", site.url + "/b/")
+
+
+@scenario
+async def enrich_lead_dns_and_fetch_failing(r: Run) -> None:
+    """SERVFAIL on MX (three tries, then `unknown`); the home page too slow twice (a
+    `failed` source); the about page read."""
+    async with _enrichment_servers(r) as site:
+        await _enrich(r, "sam@broken-dns.io", site.url + "/slow")
+
+
+@scenario
+async def enrich_lead_robots_unreachable(r: Run) -> None:
+    """robots.txt answers 503 twice (the page activity's retries): nothing of the site is
+    fetched (RFC 9309)."""
+    async with _enrichment_servers(r) as site:
+        site.robots_status = 503
+        await _enrich(r, "sam@acmewidgets.io", site.url + "/")
+
+
+@scenario
+async def enrich_lead_with_model(r: Run) -> None:
+    """The model writes the summary and the opener."""
+    from tests.assist.conftest import serving_model
+
+    async with _enrichment_servers(r) as site:
+        with serving_model() as fake:
+            fake.answers = ['{"summary": "Acme makes widgets.", "opener": "Nice widgets."}']
+            os.environ["OUTREACH_LLM_BASE_URL"] = fake.url
+            os.environ["OUTREACH_LLM_MODEL"] = "fake-model-1"
+            try:
+                await _enrich(r, "sam@acmewidgets.io", site.url + "/")
+            finally:
+                del os.environ["OUTREACH_LLM_BASE_URL"], os.environ["OUTREACH_LLM_MODEL"]
+
+
 # -- the recording run -------------------------------------------------------------------------
 
 

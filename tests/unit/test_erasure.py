@@ -37,9 +37,10 @@ def test_executions_of_the_erased_rows() -> None:
     ids = executions_of(["lead_1"], ["reply_1"], ["draft_1"], ["webhook-evt_1-whk_1"])
     assert ids == [
         "lead-lead_1",
+        "enrich-lead_1",  # its enrichment runs (their histories hold its domain and site)
         "reply-reply_1",
         "draft-draft_1",
         "reply-send-draft_1",
         "webhook-evt_1-whk_1",
     ]
-    assert executions_of(["lead_1", "lead_1"], [], [], []) == ["lead-lead_1"]
+    assert executions_of(["lead_1", "lead_1"], [], [], []) == ["lead-lead_1", "enrich-lead_1"]
