@@ -151,8 +151,8 @@ def parse_page(url: str, html: bytes, content_language: str = "") -> PageFacts:
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
-            continue  # a broken block says nothing
+        except (ValueError, RecursionError):
+            continue  # a broken block (or one nested past the parser's depth) says nothing
         for obj in _org_objects(data):
             org = _organization(obj)
             if org and not facts.organization:

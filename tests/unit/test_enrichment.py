@@ -219,3 +219,18 @@ def test_enrichment_values_are_template_variables_with_fallbacks() -> None:
     # The lead's own custom field of the same name wins over what enrichment found.
     own = _Row(enrichment=enriched.enrichment, custom_fields={"companyName": "ACME"})
     assert render("{{companyName}}", lead_variables(own, _Row())) == "ACME"
+
+
+def test_json_ld_nested_too_deep_is_skipped_and_the_page_still_read() -> None:
+    """A hostile page: a JSON-LD block nested past the parser's depth is one broken block,
+    not a failed fetch."""
+    deep = "[" * 50_000 + "]" * 50_000
+    html = (
+        '<html lang="en"><head><title>Acme | Home</title>'
+        f'<script type="application/ld+json">{deep}</script>'
+        '<script type="application/ld+json">{"@type": "Organization", "name": "Acme Inc"}'
+        "</script></head></html>"
+    )
+    page = parse_page("https://acme.example/", html.encode())
+    assert page.organization and page.organization["name"] == "Acme Inc"
+    assert page.language == "en"
