@@ -357,14 +357,20 @@ class EmailActivities(Activities):
         message_id = send.message_id or mail.make_message_id(send.id, from_email or "localhost")
         # Render and build first: a message that cannot be built takes no cap slot.
         unsub = unsubscribe_url(self.settings, lead.id)
-        variables = lead_variables(lead, campaign, {"unsubscribeUrl": unsub})
+        from_name = (mailbox.from_name if mailbox else None) or campaign.from_name
+        # {{fromName}} / {{fromEmail}} are who the email is from: the mailbox's identity.
+        variables = lead_variables(
+            lead,
+            campaign,
+            {"unsubscribeUrl": unsub, "fromName": from_name, "fromEmail": from_email},
+        )
         first_subject, previous = await self._thread(s, lead.id, req.position)
         seed = step_seed(lead.id, req.position)  # a retried send renders the same wording
         subject = mail.one_line(render(step.subject, variables, seed=seed)) or reply_subject(
             first_subject
         )
         outgoing = mail.Outgoing(
-            from_name=(mailbox.from_name if mailbox else None) or campaign.from_name,
+            from_name=from_name,
             from_email=from_email,
             to_email=lead.email,
             to_name=" ".join(x for x in (lead.first_name, lead.last_name) if x) or None,

@@ -6,6 +6,7 @@ leads until it resumes, and the health rules (a refused login, the bounce rate).
 from __future__ import annotations
 
 import email
+import email.policy
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 
@@ -360,3 +361,33 @@ async def test_a_thousand_leads_at_once_on_ten_mailboxes_go_out_evenly_and_never
         assert min(gaps) >= 120 and max(gaps) <= 144  # the gap plus at most a fifth
     last = max(max(v) for v in slots.values())
     assert timedelta(seconds=99 * 120) <= last - now <= timedelta(seconds=99 * 144)
+
+
+async def test_from_variables_are_the_mailbox_identity(ts_env, settings, db):
+    """`{{fromName}}` / `{{fromEmail}}` in a step name who the email is from: the sending
+    mailbox, not the campaign's fallback identity."""
+    async with smtp_server() as srv:
+        st = settings_for(settings)
+        ws = await make_workspace(db)
+        camp = await make_campaign(
+            db, ws.id, [("email", "P0D", "From {{fromName}}", "Best, {{fromName}} <{{fromEmail}}>")]
+        )
+        m = await make_sending_mailbox(
+            db,
+            st,
+            ws.id,
+            srv,
+            email="anita@sender.example.com",
+            from_name="Anita Founder",
+            min_gap_seconds=0,
+        )
+        await use_mailboxes(db, camp.id, [m.id])
+        lead = await make_lead(db, camp)
+        async with running_worker(ts_env.client, st, db):
+            handle = await start_lead(ts_env.client, st, db, lead)
+            assert await handle.result() == "completed"
+        [got] = srv.messages
+        message = email.message_from_bytes(got.data, policy=email.policy.default)
+        assert message["Subject"] == "From Anita Founder"
+        text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        assert "Best, Anita Founder <anita@sender.example.com>" in text
