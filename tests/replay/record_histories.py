@@ -1087,6 +1087,14 @@ async def enrich_lead_robots_unreachable(r: Run) -> None:
 
 
 @scenario
+async def enrich_lead_domain_not_found(r: Run) -> None:
+    """NXDOMAIN on MX: `undeliverable`, and no site to read (no website given, the email's
+    domain does not exist), so no fetch and no model call."""
+    async with _enrichment_servers(r):
+        await _enrich(r, "sam@no-such-company.io", None)
+
+
+@scenario
 async def enrich_lead_with_model(r: Run) -> None:
     """The model writes the summary and the opener."""
     from tests.assist.conftest import serving_model
