@@ -100,13 +100,13 @@ class EnrichmentActivities(Activities):
         except edns.DnsUnavailable as exc:
             raise ApplicationError(str(exc), type=DNS_UNAVAILABLE) from None
 
-    async def _get(self, url: str, max_bytes: int = MAX_PAGE_BYTES) -> tuple[Source, bytes, str]:
+    async def _get(self, url: str) -> tuple[Source, bytes, str]:
         try:
             got = await fetch(
                 url,
                 allow_private=self.settings.webhook_allow_private_targets,
                 timeout=self.settings.enrich_fetch_timeout,
-                max_bytes=max_bytes,
+                max_bytes=MAX_PAGE_BYTES,
             )
         except FetchRetry as exc:
             raise ApplicationError(str(exc), type=FETCH_FAILED) from None

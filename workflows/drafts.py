@@ -15,10 +15,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows.policies import DB_RETRY, DB_TIMEOUT, EMAIL_QUEUE_SUFFIX, SEND_RETRY
+from workflows.policies import (
+    DB_RETRY,
+    DB_TIMEOUT,
+    EMAIL_QUEUE_SUFFIX,
+    MODEL_RETRY,
+    MODEL_TIMEOUT,
+    SEND_RETRY,
+)
 
 with workflow.unsafe.imports_passed_through():
     from activities.drafts import DraftActivities, ReplySendActivities
@@ -34,16 +40,6 @@ with workflow.unsafe.imports_passed_through():
         ReplySendFailed,
         ReplySendRequest,
     )
-
-# A model call is bounded by its own HTTP timeout (OUTREACH_LLM_TIMEOUT, 15 s by default);
-# three tries, then the built-in answer.
-MODEL_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=10),
-    maximum_attempts=3,
-)
-MODEL_TIMEOUT = timedelta(seconds=90)
 
 
 def _why(exc: ActivityError, then: str = "built-in answer used") -> str:

@@ -29,7 +29,13 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows.policies import DB_RETRY, DB_TIMEOUT, ENRICH_QUEUE_SUFFIX
+from workflows.policies import (
+    DB_RETRY,
+    DB_TIMEOUT,
+    ENRICH_QUEUE_SUFFIX,
+    MODEL_RETRY,
+    MODEL_TIMEOUT,
+)
 
 with workflow.unsafe.imports_passed_through():
     from activities.enrichment import ROBOTS_UNREACHABLE, EnrichmentActivities
@@ -67,13 +73,6 @@ FETCH_RETRY = RetryPolicy(
     maximum_attempts=2,
 )
 FETCH_TIMEOUT = timedelta(seconds=60)
-MODEL_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=10),
-    maximum_attempts=3,
-)
-MODEL_TIMEOUT = timedelta(seconds=90)
 
 
 def _queue() -> str:

@@ -1,5 +1,5 @@
-"""Retry policies and timeouts shared by the workflows: database activities, and SMTP
-sends (sequence steps and answers to replies)."""
+"""Retry policies and timeouts shared by the workflows: database activities, SMTP sends
+(sequence steps and answers to replies), and model calls (drafts, rewrites, enrichment)."""
 
 from datetime import timedelta
 
@@ -23,6 +23,16 @@ SEND_RETRY = RetryPolicy(
     maximum_attempts=8,
     non_retryable_error_types=["SmtpPermanent"],
 )
+# A model call is bounded by its own HTTP timeout (OUTREACH_LLM_TIMEOUT, 15 s by default);
+# three tries, then the caller's fallback.
+MODEL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=10),
+    maximum_attempts=3,
+)
+MODEL_TIMEOUT = timedelta(seconds=90)
+
 EMAIL_QUEUE_SUFFIX = "-email"
 # Lead enrichment's network and model activities (DNS, pages, the model).
 ENRICH_QUEUE_SUFFIX = "-enrich"
