@@ -391,3 +391,35 @@ async def test_from_variables_are_the_mailbox_identity(ts_env, settings, db):
         assert message["Subject"] == "From Anita Founder"
         text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
         assert "Best, Anita Founder <anita@sender.example.com>" in text
+
+
+async def test_mailboxes_free_at_once_take_turns(settings, db):
+    """No gap, a burst of leads: every mailbox is free now for each pick, and `even` uses
+    them in turn (the campaign's turn follows the mailbox chosen), not one several times
+    running."""
+    from outreach.mailboxes import store
+    from outreach.models import Campaign
+
+    async with smtp_server() as srv:
+        ws = await make_workspace(db)
+        camp = await make_campaign(db, ws.id, TWO_STEPS[:1])
+        boxes = [
+            await make_sending_mailbox(db, settings, ws.id, srv, min_gap_seconds=0)
+            for _ in range(3)
+        ]
+        await use_mailboxes(db, camp.id, [m.id for m in boxes], rotation="even")
+        now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        chosen = []
+        for i in range(12):
+            lead = await make_lead(db, camp, f"turn{i}@acme.example")
+            async with db.session() as s:
+                row = await s.get(Lead, lead.id)
+                campaign = await s.get(Campaign, camp.id)
+                # Each lead's clock a little earlier or later, as a burst's leads are.
+                at = now + timedelta(milliseconds=(i % 3) * 400 - 400)
+                pick = await store.pick_mailbox(s, row, campaign, 1, at)
+                assert pick.mailbox is not None and pick.wait_until is None
+                chosen.append(pick.mailbox.id)
+                await s.commit()
+    order = [m.id for m in boxes]
+    assert chosen == order * 4
