@@ -27,6 +27,7 @@ from outreach.campaigns.service import load_steps
 from outreach.campaigns.status import CampaignStatus, Channel
 from outreach.config import Settings
 from outreach.contracts import StepRequest, StepResult
+from outreach.enrichment import service as enrichment
 from outreach.events import event_ids_for, publish_events, record_event
 from outreach.ids import new_id
 from outreach.leads import status as lead_status
@@ -306,7 +307,7 @@ class EmailActivities(Activities):
             await self._commit_and_publish(ctx)
             return ctx.result(StepOutcome.CAMPAIGN_INACTIVE)
         if ctx.suppressed is None:
-            return None
+            return await self._undeliverable(ctx)
         status = (
             LeadStatus.BOUNCED
             if ctx.suppressed == SuppressionReason.BOUNCED
@@ -323,6 +324,20 @@ class EmailActivities(Activities):
         )
         await self._commit_and_publish(ctx)
         return ctx.result(StepOutcome.SUPPRESSED)
+
+    async def _undeliverable(self, ctx: _Step) -> StepResult | None:
+        """The campaign skips undeliverable addresses and enrichment found this one so: the
+        lead stops, never mailed, with the reason (`undeliverable (domain_not_found)`)."""
+        why = ctx.campaign.skip_undeliverable and enrichment.undeliverable(ctx.lead.enrichment)
+        if not why:
+            return None
+        await ctx.hold()
+        lead = ctx.lead
+        lead.status, lead.status_reason = LeadStatus.STOPPED, f"undeliverable ({why})"[:200]
+        lead.finished_at = lead.updated_at = utcnow()
+        ctx.s.add(lead)
+        await self._commit_and_publish(ctx)
+        return ctx.result(StepOutcome.UNDELIVERABLE)
 
     async def _send_email(self, ctx: _Step, step: Step) -> StepResult:
         s, req, lead, campaign = ctx.s, ctx.req, ctx.lead, ctx.campaign

@@ -71,6 +71,8 @@ class EnrichmentActivities(Activities):
         async with self.db.session() as s:
             lead = await s.get(Lead, lead_id)
             email = lead.email if lead is not None else ""
+            fields = lead.custom_fields if lead is not None else None
+        website = service.lead_website(fields, self.settings.webhook_allow_private_targets)
         parsed = addr.parse_address(email) if email else None
         if parsed is None:
             return AddressFacts(syntax_ok=False)
@@ -81,6 +83,7 @@ class EnrichmentActivities(Activities):
             disposable=addr.is_disposable(parsed.domain),
             role=addr.is_role_account(parsed.local),
             free_mail=addr.is_free_mail(parsed.domain),
+            website=website,
         )
 
     @activity.defn(name="enrich_lookup_mx")

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     # (`<task_queue>-enrich`), so slow tenant sites never hold the main queue's slots; at
     # most this many run at once in one worker.
     enrich_max_concurrent_activities: int = Field(20, ge=1, le=1000)
+    # A campaign with `autoEnrich` holds a lead's first step at most this many seconds for
+    # its enrichment; past it the step goes out and the enrichment finishes on its own.
+    auto_enrich_wait: int = Field(120, ge=1, le=3600)
 
     # Seconds of random spread added when many leads wake at the same window opening.
     send_jitter_seconds: int = 300

@@ -84,6 +84,7 @@ class Plan:
     timezone: str  # the lead's own zone when set, else the campaign's
     window: dict[str, Any] | None
     steps: list[StepPlan] = field(default_factory=list)
+    auto_enrich: bool = False  # enrich the lead before its first step (0.7.0)
 
 
 @dataclass
@@ -104,6 +105,7 @@ class LeadState:
     planned_reason: str | None = None  # ... and what it waits for (delay, window, ...)
     want_paused: bool | None = None  # a pause / resume received, not applied yet
     reload_plan: bool = False  # the campaign changed since the plan was read
+    enrichment_asked: bool = False  # auto-enrichment before step 1 was started (or tried)
 
 
 @dataclass
@@ -117,6 +119,7 @@ class LeadInput:
     jitter_seconds: int = 300
     send_timeout_seconds: int = 90
     history_limit: int = 4000  # continue-as-new past this many history events
+    enrich_wait_seconds: int = 120  # how long auto-enrichment may hold the first step
     # Started by signal-with-start for a lead whose sequence already ended: apply the
     # signal (a late reply, an unsubscribe) and finish.
     signal_only: bool = False

@@ -235,15 +235,16 @@ def lead_variables(
     lead: Any, campaign: Any, extra: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     first, last = lead.first_name or "", lead.last_name or ""
+    found = template_variables(getattr(lead, "enrichment", None))
     values: dict[str, Any] = {
         # What enrichment found (companyName, companyDescription, opener...): the lead's
         # own custom fields of the same name win over it.
-        **template_variables(getattr(lead, "enrichment", None)),
+        **found,
         **(lead.custom_fields or {}),
         "firstName": lead.first_name,
         "lastName": lead.last_name,
         "fullName": (first + " " + last).strip() or None,
-        "company": lead.company,
+        "company": lead.company or found.get("companyName"),  # else the enriched name
         "role": lead.role,
         "email": lead.email,
         "linkedinUrl": lead.linkedin_url,

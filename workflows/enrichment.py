@@ -3,11 +3,11 @@ them, stored on the lead.
 
 1. The address without the network (syntax, role account, free mail, disposable domain).
 2. DNS, one activity per query: MX; without MX (and no NXDOMAIN), A then AAAA.
-3. The company's site (the request's `website`, else `https://<email domain>/` unless the
-   domain is free mail, disposable or NXDOMAIN): the home page and its about page, one
-   activity per page, each through the SSRF guard and allowed by robots.txt, which the
-   activity reads itself (none when robots.txt cannot be reached: RFC 9309), so the
-   history holds small results only, never a site's robots.txt.
+3. The company's site (the request's `website`, else the lead's own `website` field, else
+   `https://<email domain>/` unless the domain is free mail, disposable or NXDOMAIN): the
+   home page and its about page, one activity per page, each through the SSRF guard and
+   allowed by robots.txt, which the activity reads itself (none when robots.txt cannot be
+   reached: RFC 9309), so the history holds small results only, never a site's robots.txt.
 4. With a model configured (`OUTREACH_LLM_*`), a short summary and a one-line opener.
 5. The result, on the lead (`enrichment`).
 
@@ -125,7 +125,11 @@ class EnrichLeadWorkflow:
         # The email's domain names the company's site, unless it is free mail, disposable
         # or does not exist.
         own_site = address.company_domain and not facts.nxdomain
-        site = req.website or (f"https://{address.company_domain}/" if own_site else None)
+        site = (
+            req.website
+            or address.website
+            or (f"https://{address.company_domain}/" if own_site else None)
+        )
         company = await self._company(site, sources) if site else {}
 
         written = ModelWritten(model_off=True)

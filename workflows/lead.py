@@ -19,7 +19,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
 
 from workflows.policies import DB_RETRY, DB_TIMEOUT, EMAIL_QUEUE_SUFFIX, SEND_RETRY
 
@@ -44,6 +44,12 @@ with workflow.unsafe.imports_passed_through():
         StepPlan,
         StepRequest,
         TouchSent,
+    )
+    from outreach.enrichment.contracts import (
+        ENRICH_LEAD_WORKFLOW,
+        EnrichDone,
+        EnrichRequest,
+        enrich_workflow_id,
     )
     from outreach.leads import planner
     from outreach.leads.planner import (
@@ -72,6 +78,10 @@ with workflow.unsafe.imports_passed_through():
 
 # 0.3.0: a touch marked sent during the last step is applied before the run ends.
 LATE_TOUCHES_PATCH = "late-touches-applied"
+# 0.7.0: a campaign with autoEnrich enriches the lead before its first step.
+AUTO_ENRICH_PATCH = "auto-enrich-before-first-step"
+# The enrichment outlives the wait if it must (its result then serves the later steps).
+ENRICH_RUN_TIMEOUT = timedelta(hours=1)
 
 
 @workflow.defn(name=LEAD_WORKFLOW)
@@ -144,6 +154,9 @@ class LeadWorkflow:
                     pending_events = await self._publish(pending_events)
                     self._waiting_for = reason
                     await self._wait(self._interrupted, at - workflow.now())
+                case Perform(forced=forced) if self._enrich_first(forced):
+                    pending_events = await self._publish(pending_events)
+                    await self._enrich()
                 case Perform(step=step, forced=forced):
                     over = await self._perform(step, forced, pending_events)
                     pending_events = []
@@ -207,6 +220,39 @@ class LeadWorkflow:
         if after.show is not None:
             self._show(after.show)
         return after.over
+
+    def _enrich_first(self, forced: bool) -> bool:
+        assert self.plan is not None
+        return planner.enrich_first(self.state, self.plan, forced) and workflow.patched(
+            AUTO_ENRICH_PATCH
+        )
+
+    async def _enrich(self) -> None:
+        """Enrich the lead (EnrichLeadWorkflow, as a child that outlives this run if it
+        must) and wait for it, at most `enrich_wait_seconds`: a slow site never holds the
+        first step longer. The step re-checks the lead afterwards (skipUndeliverable)."""
+        assert self.inp is not None
+        self.state.enrichment_asked = True
+        try:
+            child = await workflow.start_child_workflow(
+                ENRICH_LEAD_WORKFLOW,
+                EnrichRequest(self.inp.lead_id),
+                id=enrich_workflow_id(self.inp.lead_id),
+                result_type=EnrichDone,
+                execution_timeout=ENRICH_RUN_TIMEOUT,
+                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+                static_summary=f"enrich {self.inp.lead_id} before its first step",
+            )
+        except WorkflowAlreadyStartedError:
+            return  # a run asked for through the API is under way: the step reads its result
+        self._waiting_for = WaitReason.ENRICHMENT
+        await self._wait(
+            lambda: child.done() or self._ending is not None or bool(self._forced),
+            timedelta(seconds=self.inp.enrich_wait_seconds),
+        )
+        self._waiting_for = None
+        # Its outcome is the lead's row (the step reads it); a failed run is not this one's.
+        child.add_done_callback(lambda done: done.cancelled() or done.exception())
 
     async def _send_failed(self, step: StepPlan, forced: bool, err: ActivityError) -> None:
         """SMTP kept failing (or the message cannot be built): report `send.failed` and

@@ -57,6 +57,15 @@ class CampaignCreate(In):
         description="even: the mailbox with the earliest free slot sends next; "
         "round_robin: the campaign's mailboxes in turn",
     )
+    auto_enrich: bool = Field(
+        False,
+        description="Enrich every lead before its first step (waits at most "
+        "OUTREACH_AUTO_ENRICH_WAIT seconds, then sends without it)",
+    )
+    skip_undeliverable: bool = Field(
+        False,
+        description="Stop, unmailed, a lead whose address enrichment found undeliverable",
+    )
 
 
 class CampaignUpdate(In):
@@ -72,6 +81,8 @@ class CampaignUpdate(In):
     steps: list[StepIn] | None = Field(None, max_length=50)
     mailbox_ids: list[str] | None = Field(None, max_length=100)
     rotation: Annotated[Rotation, Lenient] | None = None
+    auto_enrich: bool | None = None
+    skip_undeliverable: bool | None = None
 
 
 class StepOut(Out):
@@ -109,6 +120,8 @@ class CampaignOut(Out):
     send_window: dict[str, Any] | None
     mailbox_ids: list[str]
     rotation: Rotation
+    auto_enrich: bool
+    skip_undeliverable: bool
     count: CampaignCounts = Field(serialization_alias="_count")
     created_at: Timestamp
     updated_at: Timestamp

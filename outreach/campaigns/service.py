@@ -32,7 +32,16 @@ from outreach.schemas import single_line
 
 # A change to any of these reaches running leads (they re-read the campaign at once).
 LIVE_FIELDS = frozenset(
-    {"status", "timezone", "send_window", "daily_cap", "steps", "from_email", "mailbox_ids"}
+    {
+        "status",
+        "timezone",
+        "send_window",
+        "daily_cap",
+        "steps",
+        "from_email",
+        "mailbox_ids",
+        "auto_enrich",
+    }
 )
 # What an archived campaign may still change.
 ARCHIVED_EDITABLE = frozenset({"name", "pitch_context"})
@@ -193,6 +202,8 @@ async def create(session: AsyncSession, workspace_id: str, body: CampaignCreate)
         send_window=window,
         mailbox_ids=await check_mailboxes(session, workspace_id, body.mailbox_ids),
         rotation=body.rotation,
+        auto_enrich=body.auto_enrich,
+        skip_undeliverable=body.skip_undeliverable,
         created_at=now,
         updated_at=now,
     )
@@ -239,6 +250,9 @@ async def update(session: AsyncSession, campaign: Campaign, body: CampaignUpdate
         )
     if "rotation" in given and body.rotation is not None:
         campaign.rotation = body.rotation
+    for flag in ("auto_enrich", "skip_undeliverable"):
+        if flag in given and getattr(body, flag) is not None:
+            setattr(campaign, flag, getattr(body, flag))
     steps_after = (
         len(body.steps) if body.steps is not None else len(await load_steps(session, campaign.id))
     )

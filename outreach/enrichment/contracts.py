@@ -34,6 +34,9 @@ class AddressFacts:
     disposable: bool = False
     role: bool = False
     free_mail: bool = False
+    # The lead's own `website` custom field (a CSV column), when it can be fetched: read
+    # before the email's domain (0.7.0; earlier results have none).
+    website: str | None = None
 
 
 @dataclass

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from outreach.enrichment.contracts import EnrichResult
-from outreach.enrichment.status import EnrichmentStatus
+from outreach.enrichment.status import Deliverability, EnrichmentStatus
 from outreach.errors import RuleBroken
 from outreach.netguard import literal_ip, refusal
 from outreach.webhooks.guard import InvalidUrl, parse_url
@@ -32,6 +32,28 @@ def check_website(url: str, allow_private: bool) -> str:
     return url
 
 
+WEBSITE_FIELDS = ("website", "companyWebsite", "url")
+
+
+def lead_website(custom_fields: dict[str, Any] | None, allow_private: bool) -> str | None:
+    """The company site the lead's own fields give (`website`, `companyWebsite` or `url`;
+    `acme.com` means `https://acme.com/`), or None when there is none that can be fetched."""
+    for name in WEBSITE_FIELDS:
+        value = (custom_fields or {}).get(name)
+        if not isinstance(value, str) or not value.strip() or len(value) > 2_000:
+            continue
+        url = value.strip()
+        if "://" not in url:
+            url = f"https://{url}"
+        if url.count("/") < 3:
+            url += "/"
+        try:
+            return check_website(url, allow_private)
+        except RuleBroken:
+            continue
+    return None
+
+
 def pending(previous: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
     """The lead's enrichment once a run is asked for: the earlier values stay shown until
     the new ones replace them."""
@@ -53,3 +75,12 @@ def stored(previous: dict[str, Any] | None, r: EnrichResult, now: datetime) -> d
         if value:
             out[key] = value
     return {k: v for k, v in out.items() if v is not None}
+
+
+def undeliverable(enrichment: dict[str, Any] | None) -> str | None:
+    """Why the lead's address cannot take mail, as its enrichment found (its reasons, e.g.
+    `domain_not_found`), or None when it may (or nothing is known yet)."""
+    email = (enrichment or {}).get("email") or {}
+    if email.get("deliverability") != Deliverability.UNDELIVERABLE:
+        return None
+    return ", ".join(str(r) for r in email.get("reasons") or []) or "undeliverable"

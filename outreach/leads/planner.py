@@ -49,6 +49,7 @@ class WaitReason:
     SENDING = "sending"
     MAILBOX_SLOT = "mailbox_slot"  # the send slot reserved on the lead's mailbox
     MAILBOX_PAUSED = "mailbox_paused"  # its mailbox is paused or in error (a resume wakes it)
+    ENRICHMENT = "enrichment"  # the campaign's autoEnrich, before the first step
 
 
 @dataclass(frozen=True)
@@ -280,10 +281,21 @@ def after_step(state: LeadState, step: StepPlan, result: StepResult, now: dateti
             forget_send_time(state), mailbox_wait_until=result.retry_at, mailbox_wait_reason=why
         )
         return Aftermath(waiting, False, None)
-    if outcome in (StepOutcome.BOUNCED, StepOutcome.SUPPRESSED, StepOutcome.LEAD_INACTIVE):
+    if outcome in (
+        StepOutcome.BOUNCED,
+        StepOutcome.SUPPRESSED,
+        StepOutcome.UNDELIVERABLE,
+        StepOutcome.LEAD_INACTIVE,
+    ):
         return Aftermath(state, is_terminal(result.lead_status), result.lead_status)
     # campaign_inactive / no_step: the refreshed plan decides on the next turn
     return Aftermath(forget_send_time(state), False, None)
+
+
+def enrich_first(state: LeadState, plan: Plan, forced: bool) -> bool:
+    """Does the lead get enriched before performing its next step? Only before its first
+    step, once, when its campaign asks for it; a send-next request sends without waiting."""
+    return plan.auto_enrich and state.position == 0 and not state.enrichment_asked and not forced
 
 
 # -- what send-next may do ---------------------------------------------------------------

@@ -21,6 +21,7 @@ def plan_from(campaign: Campaign, steps: list[Step], lead: Lead) -> Plan:
             StepPlan(position=s.position, channel=s.channel, delay=s.delay)
             for s in sorted(steps, key=lambda s: s.position)
         ],
+        auto_enrich=campaign.auto_enrich,
     )
 
 

@@ -41,6 +41,7 @@ def lead_input(settings: Settings, lead: Lead, **kw: Any) -> LeadInput:
         campaign_id=lead.campaign_id,
         jitter_seconds=settings.send_jitter_seconds,
         send_timeout_seconds=int(settings.smtp_timeout * 2 + 10),
+        enrich_wait_seconds=settings.auto_enrich_wait,
         **kw,
     )
 

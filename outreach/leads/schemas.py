@@ -94,7 +94,7 @@ class Position(Out):
     )
     waiting_for: str | None = Field(
         description="delay | window | daily_cap | campaign_paused | lead_paused | hold | "
-        "mailbox_slot | mailbox_paused | sending | null"
+        "mailbox_slot | mailbox_paused | enrichment | sending | null"
     )
 
     @classmethod

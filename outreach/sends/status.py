@@ -51,6 +51,7 @@ class StepOutcome(StrEnum):
     MAILBOX_SLOT = "mailbox_slot"  # a later send slot on the lead's mailbox is reserved
     MAILBOX_UNAVAILABLE = "mailbox_unavailable"  # its mailbox is paused or in error
     SUPPRESSED = "suppressed"
+    UNDELIVERABLE = "undeliverable"  # enrichment found the address cannot take mail
     LEAD_INACTIVE = "lead_inactive"
     CAMPAIGN_INACTIVE = "campaign_inactive"
     NO_STEP = "no_step"

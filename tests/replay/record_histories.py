@@ -1110,6 +1110,55 @@ async def enrich_lead_with_model(r: Run) -> None:
                 del os.environ["OUTREACH_LLM_BASE_URL"], os.environ["OUTREACH_LLM_MODEL"]
 
 
+# -- auto-enrichment before the first step (0.7.0) ---------------------------------------------
+
+
+async def _auto_enriched(r: Run, email: str, website: str | None, **options: bool) -> Lead:
+    ws = await make_workspace(r.db)
+    camp = await make_campaign(r.db, ws.id, THREE[:1])
+    async with r.db.session() as s:
+        row = await s.get(Campaign, camp.id)
+        assert row is not None
+        for name, value in options.items():
+            setattr(row, name, value)
+        await s.commit()
+    fields = {"website": website} if website else {}
+    lead = await make_lead(r.db, camp, email, custom_fields=fields)
+    handle = await start_lead(r.client, r.st, r.db, lead)
+    await handle.result()
+    await r.rec.snapshot(f"enrich-{lead.id}")  # the child: the recorder sees client starts
+    return lead
+
+
+@scenario
+async def lead_auto_enriched_then_sent(r: Run) -> None:
+    """autoEnrich: the lead starts EnrichLeadWorkflow as a child (the lead's own `website`
+    field names the site), waits for it on a timer, then sends step 1."""
+    async with _enrichment_servers(r) as site:
+        await _auto_enriched(r, "sam@acmewidgets.io", site.url + "/", auto_enrich=True)
+
+
+@scenario
+async def lead_auto_enriched_undeliverable_skipped(r: Run) -> None:
+    """autoEnrich + skipUndeliverable: NXDOMAIN, so the step stops the lead unmailed."""
+    async with _enrichment_servers(r):
+        lead = await _auto_enriched(
+            r, "sam@no-such-company.io", None, auto_enrich=True, skip_undeliverable=True
+        )
+        assert (await reload(r.db, Lead, lead.id)).status == "stopped"
+
+
+@scenario
+async def lead_auto_enrich_wait_passed(r: Run) -> None:
+    """The site is too slow: the wait (1 s) passes, step 1 goes out, and the abandoned
+    child finishes on its own."""
+    async with _enrichment_servers(r) as site:
+        r.st.auto_enrich_wait = 1
+        lead = await _auto_enriched(r, "sam@acmewidgets.io", site.url + "/slow", auto_enrich=True)
+        await r.client.get_workflow_handle(f"enrich-{lead.id}").result()
+        await r.rec.snapshot(f"enrich-{lead.id}")
+
+
 # -- the recording run -------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from outreach.enrichment.address import (
 from outreach.enrichment.dns import parse_nameservers
 from outreach.enrichment.extract import merge, parse_page, robots_allows, robots_url
 from outreach.enrichment.robots import DISALLOW_ALL, RobotsCache, rules_from
-from outreach.enrichment.service import check_website
+from outreach.enrichment.service import check_website, lead_website, undeliverable
 from outreach.enrichment.status import Deliverability as D
 from outreach.errors import RuleBroken
 from outreach.render import lead_variables, render
@@ -234,3 +234,44 @@ def test_json_ld_nested_too_deep_is_skipped_and_the_page_still_read() -> None:
     page = parse_page("https://acme.example/", html.encode())
     assert page.organization and page.organization["name"] == "Acme Inc"
     assert page.language == "en"
+
+
+def test_the_lead_s_own_website_field_names_its_company_site() -> None:
+    assert lead_website({"website": "acme.com"}, False) == "https://acme.com/"
+    assert lead_website({"companyWebsite": " http://acme.com:8080/x "}, False) == (
+        "http://acme.com:8080/x"
+    )
+    # Unfetchable values are passed over, the next field is tried; none gives None.
+    assert lead_website({"website": "ftp://acme.com", "url": "beta.io"}, False) == (
+        "https://beta.io/"
+    )
+    assert lead_website({"website": "http://169.254.169.254/"}, True) is None
+    assert lead_website({"website": 5}, False) is None and lead_website(None, False) is None
+
+
+def test_only_an_undeliverable_finding_stops_a_lead() -> None:
+    def found(d: str, *reasons: str) -> dict:
+        return {"status": "ready", "email": {"deliverability": d, "reasons": list(reasons)}}
+
+    assert undeliverable(found("undeliverable", "null_mx", "role_account")) == (
+        "null_mx, role_account"
+    )
+    assert undeliverable(found("undeliverable")) == "undeliverable"
+    for kept in (found("risky", "role_account"), found("unknown"), found("deliverable"), None):
+        assert undeliverable(kept) is None
+
+
+def test_company_falls_back_to_the_enriched_name() -> None:
+    class Row:
+        first_name = last_name = role = linkedin_url = None
+        email = "sam@acme.io"
+        custom_fields: dict = {}
+        enrichment = {"company": {"name": "Acme Widgets Ltd"}}
+        company: str | None = None
+
+    class Camp:
+        from_name = from_email = None
+
+    assert render("{{company|you}}", lead_variables(Row(), Camp())) == "Acme Widgets Ltd"
+    Row.company = "Acme"  # the lead's own value wins
+    assert render("{{company|you}}", lead_variables(Row(), Camp())) == "Acme"

@@ -507,3 +507,14 @@ def test_an_ending_that_arrives_during_the_last_send_is_applied_next() -> None:
     reply = Ending(LeadStatus.REPLIED, "interested", "reply_1")
     decision, _ = planner.next_move(after.state, plan("P0D"), Asks(ending=reply), now)
     assert decision == Finish(reply)
+
+
+def test_auto_enrichment_comes_once_before_the_first_step_and_never_for_send_next() -> None:
+    enriching = replace(plan("P0D"), auto_enrich=True)
+    fresh = LeadState()
+    assert planner.enrich_first(fresh, enriching, forced=False)
+    assert not planner.enrich_first(fresh, enriching, forced=True)  # "send now" means now
+    asked = replace(fresh, enrichment_asked=True)
+    assert not planner.enrich_first(asked, enriching, forced=False)
+    assert not planner.enrich_first(replace(fresh, position=1), enriching, forced=False)
+    assert not planner.enrich_first(fresh, plan("P0D"), forced=False)
