@@ -301,15 +301,16 @@ async def enrol_many_retrying(
     campaign: Campaign,
     raw_rows: list[Any],
     idempotency: tuple[str, str] | None = None,
+    source: LeadSource = LeadSource.BULK,
 ) -> BulkResult:
     """`enrol_many`, once more when a concurrent call wrote one of the same leads (or the
     same idempotency key) first: the second pass sees its rows."""
     try:
-        return await enrol_many(session, campaign, raw_rows, idempotency)
+        return await enrol_many(session, campaign, raw_rows, idempotency, source)
     except IntegrityError:
         await session.rollback()
     if idempotency is not None:
         stored = await replay(session, campaign.workspace_id, *idempotency)
         if stored is not None:
             return BulkResult(body=stored)
-    return await enrol_many(session, campaign, raw_rows, idempotency)
+    return await enrol_many(session, campaign, raw_rows, idempotency, source)
