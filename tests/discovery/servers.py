@@ -45,8 +45,8 @@ NORTHWIND_TEAM = """<html><head><title>Team - Northwind Roasters</title></head><
   <div class="member"><h3>Eve Park</h3><p>Office Manager</p></div>
 </section>
 </body></html>"""
-NORTHWIND_CONTACT = """<html><body><p>Write to <a href="mailto:info@northwind.io">info@northwind.io</a>
-</p></body></html>"""
+NORTHWIND_CONTACT = """<html><body><p>Write to
+<a href="mailto:info@northwind.io">info@northwind.io</a></p></body></html>"""
 NORTHWIND_PRIVATE = """<html><body><div class="team"><h3>Frank Hidden</h3><p>Founder</p>
 <a href="mailto:frank.hidden@northwind.io">mail</a></div></body></html>"""
 

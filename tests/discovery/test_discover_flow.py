@@ -14,7 +14,7 @@ from outreach.discovery.contracts import DiscoveryDone
 from outreach.models import Campaign
 from tests.assist.conftest import serving_model
 from tests.discovery.conftest import Env
-from tests.helpers import eventually, events_of, make_campaign, make_key, make_workspace
+from tests.helpers import events_of, eventually, make_campaign, make_key, make_workspace
 from tests.replies.helpers import api, auth
 
 BASE = "/api/v1/outreach"
