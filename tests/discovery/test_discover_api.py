@@ -146,7 +146,7 @@ async def test_every_fetch_discovery_makes_goes_through_the_ssrf_guard(env: Env)
         env.db, strict, env.client, EnrichmentActivities(env.db, strict, env.client)
     )
     pages = await asyncio.gather(*(acts.fetch_page(_url(a)) for a, _ in REFUSED))
-    for (address, reason), page in zip(REFUSED, pages, strict=True):
+    for (address, _reason), page in zip(REFUSED, pages, strict=True):
         assert page.status == "refused", (address, page)
         assert not page.people and not page.addresses
 
