@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from outreach.discovery import patterns, ranking, rules
-from outreach.discovery.contracts import CrawledPage, PersonFact, SeenAddress
+from outreach.discovery.contracts import CrawledPage, PersonFact
 from outreach.discovery.people import looks_like_name, parse_people
 from outreach.discovery.status import Outcome
 
@@ -18,7 +18,8 @@ def test_people_from_json_ld_microdata_mailto_and_team_blocks() -> None:
     <script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
       {"@type": "Organization", "name": "Acme", "founder": {"@type": "Person",
        "givenName": "Ana", "familyName": "L\xc3\xb3pez", "jobTitle": "Founder"}},
-      {"@type": ["Person"], "name": "Jane Doe", "jobTitle": "CEO", "email": "mailto:Jane.Doe@acme.io"}
+      {"@type": ["Person"], "name": "Jane Doe", "jobTitle": "CEO",
+       "email": "mailto:Jane.Doe@acme.io"}
     ]}</script>
     <script type="application/ld+json">{broken</script>
     <div itemscope itemtype="http://schema.org/Person"><span itemprop="name">Bob Stone</span>
