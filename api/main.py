@@ -19,6 +19,7 @@ from api.ops import install_ops
 from api.routes import (
     campaigns,
     channel_touches,
+    discovery,
     enrichment,
     erasure,
     inbound,
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         suppressions,
         erasure,
         enrichment,
+        discovery,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(unsubscribe.router)

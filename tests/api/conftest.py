@@ -16,11 +16,14 @@ from api.deps import AppState
 from api.main import create_app
 from outreach.config import Settings
 from outreach.db import Database
+from outreach.discovery import service as discovery
+from outreach.discovery.contracts import DiscoveryRequest
 from outreach.encryption.fields import seal_mailbox_password, seal_webhook_secret
 from outreach.ids import new_id
 from outreach.models import (
     Campaign,
     ChannelTouch,
+    DiscoveryRun,
     Event,
     Lead,
     Mailbox,
@@ -133,6 +136,7 @@ class Resources:
     delivery: WebhookDelivery
     mailbox: Mailbox
     suppression: Suppression
+    discovery_run: DiscoveryRun
 
     def ids(self) -> list[str]:
         return [getattr(self, name).id for name in self.__dataclass_fields__]
@@ -220,7 +224,11 @@ async def make_resources(db: Database, workspace_id: str) -> Resources:
             last_status_code=200,
         )
         s.add(delivery)
+        run = discovery.new_run(
+            DiscoveryRequest(new_id("disc"), workspace_id, campaign.id, domains=["acme.com"])
+        )
+        s.add(run)
         await s.commit()
     return Resources(
-        campaign, lead, send, reply, touch, endpoint, event, delivery, mailbox, suppression
+        campaign, lead, send, reply, touch, endpoint, event, delivery, mailbox, suppression, run
     )

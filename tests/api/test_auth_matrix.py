@@ -115,6 +115,7 @@ _KINDS = (
     ("mailbox", "mailbox"),
     ("event", "event"),
     ("send", "send"),
+    ("discovery", "discovery_run"),
 )
 
 
