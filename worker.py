@@ -37,6 +37,7 @@ log = logging.getLogger("outreach.worker")
 
 def main_queue_workflows() -> list[type]:
     """The workflows of the main task queue (the webhooks queue has its own)."""
+    from workflows.autopilot import AutopilotWorkflow
     from workflows.campaign import CampaignSyncWorkflow
     from workflows.counters import CountersRollupWorkflow
     from workflows.drafts import DraftReplyWorkflow, RegenerateTouchWorkflow, ReplySendWorkflow
@@ -59,6 +60,7 @@ def main_queue_workflows() -> list[type]:
         CountersRollupWorkflow,
         EraseLeadsWorkflow,
         EnrichLeadWorkflow,
+        AutopilotWorkflow,
     ]
 
 
@@ -74,6 +76,7 @@ def all_workflows() -> list[type]:
 
 
 def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[Worker]:
+    from activities.autopilot import AutopilotActivities
     from activities.counters import CounterActivities
     from activities.drafts import DraftActivities, ReplySendActivities
     from activities.email import EmailActivities
@@ -94,6 +97,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     counter = CounterActivities(db, settings, client)
     erasure = ErasureActivities(db, settings, client)
     enrich = EnrichmentActivities(db, settings, client)
+    autopilot = AutopilotActivities(db, settings, client)
 
     return [
         Worker(
@@ -123,6 +127,10 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 erasure.forget_executions,
                 enrich.read_address,
                 enrich.store,
+                autopilot.begin,
+                autopilot.draft_rows,
+                autopilot.count_enrolled,
+                autopilot.finish,
             ],
             workflow_runner=workflow_runner(),
         ),
