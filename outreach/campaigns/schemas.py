@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from outreach.autopilot.schemas import AutopilotIn
 from outreach.campaigns.status import CampaignStatus, Channel
 from outreach.mailboxes.status import Rotation
 from outreach.models import Campaign, Step
@@ -57,6 +58,9 @@ class CampaignCreate(In):
         description="even: the mailbox with the earliest free slot sends next; "
         "round_robin: the campaign's mailboxes in turn",
     )
+    autopilot: AutopilotIn | None = Field(
+        None, description="Daily discovery, enrichment and reply drafts (see Autopilot)"
+    )
 
 
 class CampaignUpdate(In):
@@ -72,6 +76,9 @@ class CampaignUpdate(In):
     steps: list[StepIn] | None = Field(None, max_length=50)
     mailbox_ids: list[str] | None = Field(None, max_length=100)
     rotation: Annotated[Rotation, Lenient] | None = None
+    autopilot: AutopilotIn | None = Field(
+        None, description="Replaces the settings; null removes them"
+    )
 
 
 class StepOut(Out):
@@ -109,6 +116,7 @@ class CampaignOut(Out):
     send_window: dict[str, Any] | None
     mailbox_ids: list[str]
     rotation: Rotation
+    autopilot: dict[str, Any] | None
     count: CampaignCounts = Field(serialization_alias="_count")
     created_at: Timestamp
     updated_at: Timestamp

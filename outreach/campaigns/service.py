@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from outreach import schedule
+from outreach.autopilot import service as autopilot
 from outreach.campaigns import counters
 from outreach.campaigns.schemas import CampaignCreate, CampaignUpdate, SendWindowIn, StepIn
 from outreach.campaigns.status import CampaignStatus, Channel, can_become
@@ -193,6 +194,7 @@ async def create(session: AsyncSession, workspace_id: str, body: CampaignCreate)
         send_window=window,
         mailbox_ids=await check_mailboxes(session, workspace_id, body.mailbox_ids),
         rotation=body.rotation,
+        autopilot=autopilot.settings_from(body.autopilot),
         created_at=now,
         updated_at=now,
     )
@@ -239,6 +241,8 @@ async def update(session: AsyncSession, campaign: Campaign, body: CampaignUpdate
         )
     if "rotation" in given and body.rotation is not None:
         campaign.rotation = body.rotation
+    if "autopilot" in given:
+        campaign.autopilot = autopilot.settings_from(body.autopilot)
     steps_after = (
         len(body.steps) if body.steps is not None else len(await load_steps(session, campaign.id))
     )
@@ -271,6 +275,14 @@ async def replace_steps(session: AsyncSession, campaign: Campaign, steps: Sequen
                 col(Step.campaign_id) == campaign.id, col(Step.position).in_(list(existing))
             )
         )
+
+
+def autopilot_schedule_stale(before: dict[str, Any], campaign: Campaign) -> bool:
+    """Whether an update changed what the campaign's autopilot schedule follows (its
+    settings, the campaign's status or time zone); `before` is `campaign.model_dump()`."""
+    if before.get("autopilot") is None and campaign.autopilot is None:
+        return False
+    return any(before.get(k) != getattr(campaign, k) for k in ("autopilot", "status", "timezone"))
 
 
 # -- reads -----------------------------------------------------------------------------------
