@@ -1110,6 +1110,97 @@ async def enrich_lead_with_model(r: Run) -> None:
                 del os.environ["OUTREACH_LLM_BASE_URL"], os.environ["OUTREACH_LLM_MODEL"]
 
 
+# -- campaign autopilot (0.7.0) -----------------------------------------------------------------
+
+
+async def _autopilot_campaign(r: Run, **settings: Any) -> tuple[str, Campaign]:
+    from tests.autopilot.conftest import autopilot, campaign_with_autopilot
+
+    return await campaign_with_autopilot(r.db, autopilot(**settings))
+
+
+async def _as_scheduled(r: Run, camp: Campaign) -> Any:
+    """AutopilotWorkflow started with the campaign's schedule action as it is built (the
+    time-skipping server has no schedules): no run id, trigger `schedule`."""
+    from outreach.autopilot.contracts import AutopilotDone
+    from outreach.autopilot.schedule import wanted
+
+    action = wanted(camp, r.st).action
+    handle = await r.client.start_workflow(
+        action.workflow,  # type: ignore[attr-defined]
+        *action.args,  # type: ignore[attr-defined]
+        id=f"{action.id}-{new_id('req')}",  # type: ignore[attr-defined]
+        task_queue=r.st.task_queue,
+        result_type=AutopilotDone,
+    )
+    return await handle.result()
+
+
+@scenario
+async def autopilot_manual_quota_used(r: Run) -> None:
+    """A manual run on a day whose quota is spent: begin, nothing to discover, record."""
+    from outreach.autopilot.contracts import AutopilotDone, manual_workflow_id
+    from tests.autopilot.conftest import quota_used_today
+    from tests.replies.helpers import api, auth
+
+    key, camp = await _autopilot_campaign(r)
+    await quota_used_today(r.db, camp, 3)
+    async with api(r.st, r.client) as http:
+        got = await http.post(
+            f"/api/v1/outreach/campaigns/{camp.id}/autopilot/run", headers=auth(key)
+        )
+    assert got.status_code == 202, got.text
+    handle = r.client.get_workflow_handle(
+        manual_workflow_id(got.json()["id"]), result_type=AutopilotDone
+    )
+    assert (await handle.result()).status == "completed"
+
+
+@scenario
+async def autopilot_scheduled_drafts_replies(r: Run) -> None:
+    """A scheduled run (its run id made in the workflow) that drafts an answer to a reply
+    (a DraftReplyWorkflow child); the quota is spent, so no discovery."""
+    from outreach.models import Reply
+    from tests.autopilot.conftest import quota_used_today
+
+    _, camp = await _autopilot_campaign(r, draftReplies=True)
+    await quota_used_today(r.db, camp, 3)
+    lead = await make_lead(r.db, camp, "sam@acme.example", first_name="Sam")
+    async with r.db.session() as s:
+        s.add(
+            Reply(
+                id=new_id("reply"),
+                workspace_id=camp.workspace_id,
+                campaign_id=camp.id,
+                lead_id=lead.id,
+                from_email=lead.email,
+                subject="Re: Hello",
+                body_text="Tell me more.",
+                status="done",
+                label="interested",
+                needs_action=True,
+            )
+        )
+        await s.commit()
+    done = await _as_scheduled(r, camp)
+    assert done.drafted == 1
+
+
+@scenario
+async def autopilot_scheduled_campaign_paused(r: Run) -> None:
+    """A scheduled run that finds its campaign paused: begin says no, the run is recorded."""
+    _, camp = await _autopilot_campaign(r)
+    async with r.db.session() as s:
+        row = await s.get(Campaign, camp.id)
+        assert row is not None
+        row.status = "paused"
+        s.add(row)
+        await s.commit()
+        await s.refresh(row)
+    done = await _as_scheduled(r, row)
+    assert done.discovered == 0
+
+
 # -- the recording run -------------------------------------------------------------------------
 
 
