@@ -111,18 +111,18 @@ async def list_runs(
 
 
 @router.get(
-    "/campaigns/{campaign_id}/autopilot/runs/{run_id}",
+    "/campaigns/{campaign_id}/autopilot/runs/{autopilot_run_id}",
     response_model=AutopilotRunOut,
     **scoped("campaigns:read", 404, summary="Get one autopilot run"),
 )
 async def get_run(
     campaign_id: str,
-    run_id: str,
+    autopilot_run_id: str,
     session: SessionDep,
     principal: Annotated[Principal, require(Scope.CAMPAIGNS_READ)],
 ) -> AutopilotRunOut:
     campaign = await get_owned(session, Campaign, campaign_id, principal)
-    run = await session.get(AutopilotRun, run_id)
+    run = await session.get(AutopilotRun, autopilot_run_id)
     if run is None or run.campaign_id != campaign.id:
         raise not_found("Autopilot run")
     return AutopilotRunOut.from_row(run)

@@ -19,6 +19,7 @@ from outreach.db import Database
 from outreach.encryption.fields import seal_mailbox_password, seal_webhook_secret
 from outreach.ids import new_id
 from outreach.models import (
+    AutopilotRun,
     Campaign,
     ChannelTouch,
     Event,
@@ -133,6 +134,7 @@ class Resources:
     delivery: WebhookDelivery
     mailbox: Mailbox
     suppression: Suppression
+    autopilot_run: AutopilotRun
 
     def ids(self) -> list[str]:
         return [getattr(self, name).id for name in self.__dataclass_fields__]
@@ -220,7 +222,25 @@ async def make_resources(db: Database, workspace_id: str) -> Resources:
             last_status_code=200,
         )
         s.add(delivery)
+        autopilot_run = AutopilotRun(
+            id=new_id("aprun"),
+            workspace_id=workspace_id,
+            campaign_id=campaign.id,
+            trigger="manual",
+            status="completed",
+        )
+        s.add(autopilot_run)
         await s.commit()
     return Resources(
-        campaign, lead, send, reply, touch, endpoint, event, delivery, mailbox, suppression
+        campaign,
+        lead,
+        send,
+        reply,
+        touch,
+        endpoint,
+        event,
+        delivery,
+        mailbox,
+        suppression,
+        autopilot_run,
     )
