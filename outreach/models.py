@@ -105,9 +105,7 @@ class Campaign(SQLModel, table=True):
     # Lead enrichment before the first step (bounded: OUTREACH_AUTO_ENRICH_WAIT), and
     # whether a lead whose address enrichment found undeliverable is stopped unmailed.
     auto_enrich: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
-    skip_undeliverable: bool = Field(
-        default=False, sa_column_kwargs={"server_default": sa.false()}
-    )
+    skip_undeliverable: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # The campaign's autopilot settings as the API shows them (outreach/autopilot), or None.
     autopilot: dict[str, Any] | None = json_field(lambda: None, nullable=True)
     created_at: datetime = created_field()
