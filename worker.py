@@ -3,8 +3,8 @@
   <queue>           workflows and database activities
   <queue>-email     perform_step and send_reply (SMTP); its rate can be capped server-side
   <queue>-webhooks  webhook delivery attempts (HTTP)
-  <queue>-enrich    lead enrichment's DNS queries, page fetches and model calls; at most
-                    OUTREACH_ENRICH_MAX_CONCURRENT_ACTIVITIES at once per worker
+  <queue>-enrich    enrichment and discovery: DNS queries, page fetches, searches and
+                    model calls; at most OUTREACH_ENRICH_MAX_CONCURRENT_ACTIVITIES at once
 
 Run with `python worker.py` or `outreach worker`.
 """
@@ -40,6 +40,7 @@ def main_queue_workflows() -> list[type]:
     from workflows.autopilot import AutopilotWorkflow
     from workflows.campaign import CampaignSyncWorkflow
     from workflows.counters import CountersRollupWorkflow
+    from workflows.discovery import DiscoveryWorkflow
     from workflows.drafts import DraftReplyWorkflow, RegenerateTouchWorkflow, ReplySendWorkflow
     from workflows.enrichment import EnrichLeadWorkflow
     from workflows.erasure import EraseLeadsWorkflow
@@ -60,6 +61,7 @@ def main_queue_workflows() -> list[type]:
         CountersRollupWorkflow,
         EraseLeadsWorkflow,
         EnrichLeadWorkflow,
+        DiscoveryWorkflow,
         AutopilotWorkflow,
     ]
 
@@ -78,6 +80,7 @@ def all_workflows() -> list[type]:
 def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[Worker]:
     from activities.autopilot import AutopilotActivities
     from activities.counters import CounterActivities
+    from activities.discovery import DiscoveryActivities
     from activities.drafts import DraftActivities, ReplySendActivities
     from activities.email import EmailActivities
     from activities.enrichment import EnrichmentActivities
@@ -97,6 +100,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     counter = CounterActivities(db, settings, client)
     erasure = ErasureActivities(db, settings, client)
     enrich = EnrichmentActivities(db, settings, client)
+    discover = DiscoveryActivities(db, settings, client, enrich)  # shares its robots cache
     autopilot = AutopilotActivities(db, settings, client)
 
     return [
@@ -127,6 +131,9 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 erasure.forget_executions,
                 enrich.read_address,
                 enrich.store,
+                discover.open_run,
+                discover.create_leads,
+                discover.finish,
                 autopilot.begin,
                 autopilot.draft_rows,
                 autopilot.count_enrolled,
@@ -156,6 +163,9 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 enrich.lookup_address,
                 enrich.fetch_page,
                 enrich.write_with_model,
+                discover.plan_queries,
+                discover.search,
+                discover.fetch_page,
             ],
             # Tenants' sites and DNS can be slow: they wait here, never in the main queue.
             max_concurrent_activities=settings.enrich_max_concurrent_activities,

@@ -138,18 +138,27 @@ class EnrichmentActivities(Activities):
         self.robots_cache.put(robots, source, rules)
         return source, rules
 
-    @activity.defn(name="enrich_fetch_page")
-    async def fetch_page(self, url: str) -> PageResult:
+    async def read_allowed(self, url: str) -> tuple[Source, Source, bytes, str]:
+        """robots.txt (cached), then the page if it allows it: (the page's source, the
+        robots.txt fetch's source, the HTML body, its language). The body is empty unless
+        the page was read and is HTML. Shared with discovery's page fetch."""
         robots, rules = await self._robots(url)
         allowed = rules is None or await run_cpu(robots_allows, rules, url, ROBOTS_AGENT)
         if not allowed:
-            return PageResult(Source(url, SourceStatus.ROBOTS), robots=robots)
+            return Source(url, SourceStatus.ROBOTS), robots, b"", ""
         source, body, meta = await self._get(url)
         if source.status != SourceStatus.OK:
-            return PageResult(source, robots=robots)
+            return source, robots, b"", ""
         ctype, language = meta.split("\n", 1)
         if "html" not in ctype.lower():
             source.status, source.detail = SourceStatus.NOT_HTML, ctype[:100] or None
+            return source, robots, b"", ""
+        return source, robots, body, language
+
+    @activity.defn(name="enrich_fetch_page")
+    async def fetch_page(self, url: str) -> PageResult:
+        source, robots, body, language = await self.read_allowed(url)
+        if source.status != SourceStatus.OK:
             return PageResult(source, robots=robots)
         facts = await run_cpu(parse_page, source.url, body, language)
         return PageResult(source, facts, robots)

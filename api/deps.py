@@ -146,6 +146,7 @@ _SHOWN = {
     "ChannelTouch": "Channel touch",
     "WebhookEndpoint": "Webhook",
     "WebhookDelivery": "Delivery",
+    "DiscoveryRun": "Discovery run",
 }
 
 

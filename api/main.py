@@ -20,6 +20,7 @@ from api.routes import (
     autopilot,
     campaigns,
     channel_touches,
+    discovery,
     enrichment,
     erasure,
     inbound,
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         suppressions,
         erasure,
         enrichment,
+        discovery,
         autopilot,
     ):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -79,6 +79,17 @@ class Settings(BaseSettings):
     # most this many run at once in one worker.
     enrich_max_concurrent_activities: int = Field(20, ge=1, le=1000)
 
+    # Lead discovery (outreach/discovery): a SearXNG instance whose JSON API
+    # (`<url>/search?q=...&format=json`) finds companies from an ICP (unset: off, only seed
+    # domains are read; an operator setting, but its results are fetched through the SSRF
+    # guard like every tenant-given URL); its answer's deadline; and the bounds of one run:
+    # companies read, pages per company, seconds between two pages of one site.
+    search_url: str | None = None
+    search_timeout: float = Field(10.0, gt=0, le=30)
+    discovery_max_companies: int = Field(10, ge=1, le=50)
+    discovery_max_pages: int = Field(5, ge=1, le=10)
+    discovery_crawl_delay: float = Field(1.0, ge=0, le=30)
+
     # Seconds of random spread added when many leads wake at the same window opening.
     send_jitter_seconds: int = 300
 

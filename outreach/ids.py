@@ -22,6 +22,7 @@ PREFIXES = (
     "req",
     "draft",
     "fb",  # reply_feedback (a corrected label)
+    "disc",  # discovery_run
     "aprun",  # autopilot_run (one run of a campaign's autopilot)
 )
 

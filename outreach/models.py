@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 from outreach.campaigns.status import CampaignStatus, Channel
 from outreach.drafts.status import DraftSource, DraftStatus
 from outreach.inbound.status import ReplyKind, ReplyStatus
-from outreach.leads.status import LeadStatus
+from outreach.leads.status import LeadSource, LeadStatus
 from outreach.sends.status import SendKind, SendStatus, TouchStatus
 from outreach.webhooks.status import DeliveryStatus
 
@@ -164,6 +164,11 @@ class Lead(SQLModel, table=True):
     # What lead enrichment found (outreach.enrichment: values, sources, when), as the API
     # shows it; None until the first `POST /leads/{id}/enrich`.
     enrichment: dict[str, Any] | None = json_field(lambda: None, nullable=True)
+    # Who made the lead (a LeadSource): `api`, `bulk`, `discovery`, `autopilot`.
+    source: str = Field(
+        default=LeadSource.API,
+        sa_column=sa.Column(sa.String(20), nullable=False, server_default="api"),
+    )
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 
@@ -646,3 +651,31 @@ class IdempotencyRecord(SQLModel, table=True):
     request_hash: str = Field(max_length=64)  # SHA-256 hex of the canonical body
     response: dict[str, Any] = json_field(dict)
     created_at: datetime = created_field()
+
+
+# -- lead discovery (outreach/discovery) ---------------------------------------------------
+
+
+class DiscoveryRun(SQLModel, table=True):
+    """One discovery run: its input, where it stands, and its report (the companies read,
+    the search queries, every candidate with its outcome). Bounded: at most
+    `outreach.discovery.rules.MAX_CANDIDATES` candidates and `MAX_COMPANIES` companies."""
+
+    __tablename__ = "discovery_run"
+    __table_args__ = (sa.Index("ix_discovery_run_ws_created", "workspace_id", "created_at", "id"),)
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=40)
+    status: str = Field(max_length=20)  # a DiscoveryStatus
+    trigger: str = Field(max_length=20)  # api | autopilot
+    icp: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    domains: list[str] = json_field(list)
+    max_leads: int
+    counts: dict[str, Any] = json_field(dict)
+    companies: list[dict[str, Any]] = json_field(list)
+    candidates: list[dict[str, Any]] = json_field(list)
+    queries: list[str] = json_field(list)
+    error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+    finished_at: datetime | None = ts_field()

@@ -45,7 +45,7 @@ from outreach.leads.runs import start_lead_workflow
 from outreach.leads.schemas import LeadFields
 from outreach.leads.service import check_email, check_fields, check_rendered, check_timezone
 from outreach.leads.status import BulkRowStatus as RowStatus
-from outreach.leads.status import LeadStatus
+from outreach.leads.status import LeadSource, LeadStatus
 from outreach.models import Campaign, IdempotencyRecord, Lead, OutboxItem, Suppression, utcnow
 from outreach.payloads import lead_payload
 from outreach.suppressions.service import domain_of
@@ -182,6 +182,7 @@ async def enrol_many(
     campaign: Campaign,
     raw_rows: list[Any],
     idempotency: tuple[str, str] | None = None,
+    source: LeadSource = LeadSource.BULK,
 ) -> BulkResult:
     """Judge every row, write the new leads (one transaction, with the idempotency record
     when a key was given) and return the answer. The caller starts the workflows."""
@@ -216,6 +217,7 @@ async def enrol_many(
             linkedin_url=row.body.linkedin_url,
             timezone=row.body.timezone,
             custom_fields=dict(row.body.custom_fields),
+            source=source,
             status=LeadStatus.QUEUED,
             created_at=now,
             updated_at=now,
@@ -299,15 +301,16 @@ async def enrol_many_retrying(
     campaign: Campaign,
     raw_rows: list[Any],
     idempotency: tuple[str, str] | None = None,
+    source: LeadSource = LeadSource.BULK,
 ) -> BulkResult:
     """`enrol_many`, once more when a concurrent call wrote one of the same leads (or the
     same idempotency key) first: the second pass sees its rows."""
     try:
-        return await enrol_many(session, campaign, raw_rows, idempotency)
+        return await enrol_many(session, campaign, raw_rows, idempotency, source)
     except IntegrityError:
         await session.rollback()
     if idempotency is not None:
         stored = await replay(session, campaign.workspace_id, *idempotency)
         if stored is not None:
             return BulkResult(body=stored)
-    return await enrol_many(session, campaign, raw_rows, idempotency)
+    return await enrol_many(session, campaign, raw_rows, idempotency, source)

@@ -11,7 +11,7 @@ from outreach.contracts import Progress
 from outreach.enrichment.schemas import EnrichmentOut
 from outreach.inbound.schemas import ReplyOut
 from outreach.leads.erasure import ErasureResult, ErasureStatus
-from outreach.leads.status import BulkRowStatus, LeadStatus
+from outreach.leads.status import BulkRowStatus, LeadSource, LeadStatus
 from outreach.models import Lead
 from outreach.schemas import In, Out, Timestamp
 from outreach.sends.schemas import SendOut
@@ -76,6 +76,9 @@ class LeadOut(Out):
     last_sent_at: Timestamp | None
     mailbox_id: str | None = Field(
         None, description="The sending mailbox the lead is pinned to (from its first step)"
+    )
+    source: LeadSource = Field(
+        LeadSource.API, description="Who made the lead: api | bulk | discovery | autopilot"
     )
     created_at: Timestamp
     updated_at: Timestamp

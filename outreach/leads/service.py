@@ -27,7 +27,7 @@ from outreach.ids import new_id
 from outreach.leads.plans import plan_from
 from outreach.leads.runs import start_lead_workflow
 from outreach.leads.schemas import LeadCreate, LeadFields, LeadUpdate
-from outreach.leads.status import LeadStatus, is_terminal
+from outreach.leads.status import LeadSource, LeadStatus, is_terminal
 from outreach.mail import SUBJECT_CAP
 from outreach.models import Campaign, Lead, Step, utcnow
 from outreach.payloads import lead_payload
@@ -121,7 +121,12 @@ async def find(session: AsyncSession, campaign_id: str, email: str) -> Lead | No
     ).first()
 
 
-async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> Enrolled:
+async def enrol(
+    session: AsyncSession,
+    campaign: Campaign,
+    body: LeadCreate,
+    source: LeadSource = LeadSource.API,
+) -> Enrolled:
     """Save the lead (committed) with its `lead.created` event, or find the existing one.
     Its workflow is started by `start` once this returns."""
     email = check_email(body.email)
@@ -148,6 +153,7 @@ async def enrol(session: AsyncSession, campaign: Campaign, body: LeadCreate) -> 
         linkedin_url=body.linkedin_url,
         timezone=body.timezone,
         custom_fields=dict(body.custom_fields),
+        source=source,
         status=LeadStatus.UNSUBSCRIBED if suppressed else LeadStatus.QUEUED,
         status_reason=suppressions.lead_status_reason(suppressed.reason) if suppressed else None,
         finished_at=now if suppressed else None,

@@ -16,6 +16,15 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class LeadSource(StrEnum):
+    """Who made the lead (`source` on the lead and in `lead.created`)."""
+
+    API = "api"  # POST /leads
+    BULK = "bulk"  # POST /leads/bulk (and the CSV import, which calls it)
+    DISCOVERY = "discovery"  # POST /campaigns/{id}/discover
+    AUTOPILOT = "autopilot"  # an autopilot run's discovery
+
+
 class LeadStatus(StrEnum):
     QUEUED = "queued"
     ACTIVE = "active"
