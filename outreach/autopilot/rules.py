@@ -3,17 +3,16 @@ validation, which local day a moment is, the day's quota, the schedule's calenda
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 from temporalio.client import ScheduleCalendarSpec, ScheduleRange
 
 from outreach import schedule
+from outreach.discovery import rules as discovery_rules
 
 MAX_NEW_LEADS_PER_DAY = 500
 _DAY_NUMBER = {d: (i + 1) % 7 for i, d in enumerate(schedule.DAYS)}  # Temporal: 0 = Sunday
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 class SettingsError(ValueError):
@@ -53,14 +52,16 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
     icp = (discovery.get("icp") or "").strip() or None
     domains: list[str] = []
     for d in discovery.get("domains") or []:
-        host = d.strip().lower().rstrip(".")
-        if not _DOMAIN.match(host):
+        # Discovery's own reading of a seed (`acme.com`, `https://acme.com/about`); the
+        # address it names is checked by the SSRF guard at every fetch.
+        try:
+            site = discovery_rules.site_of(d, allow_private=True)
+        except discovery_rules.InvalidDomain as exc:
             raise SettingsError(
-                f"autopilot.discovery.domains: '{d}' is not a domain name",
-                "invalid_autopilot_domain",
-            )
-        if host not in domains:
-            domains.append(host)
+                f"autopilot.discovery.domains: {exc}", "invalid_autopilot_domain"
+            ) from None
+        if site not in domains:
+            domains.append(site)
     if raw.get("enabled") and not (icp or domains):
         raise SettingsError(
             "An enabled autopilot needs discovery.icp or discovery.domains: "

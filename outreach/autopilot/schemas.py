@@ -8,18 +8,21 @@ from typing import Annotated
 from pydantic import Field
 
 from outreach.autopilot.status import AutopilotRunStatus, AutopilotTrigger
+from outreach.discovery.rules import MAX_DOMAINS, MAX_ICP_CHARS
 from outreach.models import AutopilotRun
 from outreach.schemas import In, Out, Timestamp
 
-Domain = Annotated[str, Field(max_length=253)]
+Domain = Annotated[str, Field(max_length=300)]
 
 
 class DiscoveryIn(In):
     icp: str | None = Field(
-        None, max_length=2_000, description="Who to look for (an ideal customer profile)"
+        None, max_length=MAX_ICP_CHARS, description="Who to look for (an ideal customer profile)"
     )
     domains: list[Domain] = Field(
-        default_factory=list, max_length=100, description="Company domains to look at"
+        default_factory=list,
+        max_length=MAX_DOMAINS,
+        description="Seed companies: `acme.com` or a site's URL",
     )
 
 
