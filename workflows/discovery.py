@@ -109,7 +109,7 @@ class DiscoveryWorkflow:
         sites: list[tuple[str, str]] = []  # (site, from)
         for raw in req.domains[: rules.MAX_DOMAINS]:
             try:
-                sites.append((rules.site_of(raw, allow_private=True), "seed"))
+                sites.append((rules.site_of(raw, judge_address=False), "seed"))
             except rules.InvalidDomain as exc:
                 companies.append({"site": raw[:300], "from": "seed",
                                   "status": CompanyStatus.INVALID, "detail": str(exc)})  # fmt: skip

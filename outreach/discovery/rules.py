@@ -42,11 +42,12 @@ class InvalidDomain(ValueError):
     pass
 
 
-def site_of(raw: str, allow_private: bool = False) -> str:
+def site_of(raw: str, allow_private: bool = False, judge_address: bool = True) -> str:
     """A seed (`acme.com`, `https://acme.com/about`, `http://acme.example:8080/`) as the
     root of its site (`https://acme.com/`, `http://acme.example:8080/`). InvalidDomain when
     it cannot be fetched: not http(s), credentials, no valid host, a refused literal
-    address (a name is checked when it is fetched, at every connection)."""
+    address (unless `judge_address` is False: the guard refuses it when it is fetched, as
+    it checks every name at every connection)."""
     text = raw.strip()
     if not text or len(text) > 300 or any(c.isspace() for c in text):
         raise InvalidDomain(f"{raw[:100]!r} is not a domain or a website URL")
@@ -60,7 +61,7 @@ def site_of(raw: str, allow_private: bool = False) -> str:
     ip = literal_ip(host)
     if ip is None and ("." not in host or not re.fullmatch(r"[a-z0-9.-]+", host)):
         raise InvalidDomain(f"{raw[:100]!r} has no valid domain name")
-    why = refusal(ip, allow_private) if ip is not None else None
+    why = refusal(ip, allow_private) if ip is not None and judge_address else None
     if why:
         raise InvalidDomain(f"{raw[:100]!r} is a {why}; only public sites are read")
     parts = urlsplit(text)
@@ -91,7 +92,7 @@ def sites_from_results(urls: list[str]) -> list[str]:
     out: list[str] = []
     for url in urls[: MAX_RESULTS_PER_QUERY * 2]:
         try:
-            site = site_of(url, allow_private=True)  # the guard judges the address itself
+            site = site_of(url, judge_address=False)  # the guard refuses it at fetch time
         except InvalidDomain:
             continue
         host = host_of(site)

@@ -71,8 +71,9 @@ class Dns:
 
 
 @contextlib.contextmanager
-def dns_server() -> Iterator[Dns]:
-    resolver = ZoneResolver(ZONES)
+def dns_server(zones: dict[str, dict[str, list] | str] | None = None) -> Iterator[Dns]:
+    """The server on a free loopback port, answering from `zones` (default ZONES)."""
+    resolver = ZoneResolver(ZONES if zones is None else zones)
     server = DNSServer(resolver, port=0, address="127.0.0.1", logger=_Quiet())
     server.start_thread()
     try:
