@@ -60,11 +60,22 @@ def module_smtp() -> Iterator[SmtpRecorder]:
 async def env(
     ts_env: WorkflowEnvironment, settings: Settings, db: Database, module_smtp: SmtpRecorder
 ) -> AsyncIterator[Env]:
+    """The real worker on the time-skipping server, its resolver the discovery tests' DNS
+    server (the seeded companies' mail domains)."""
+    from tests.discovery.servers import MAIL_ZONES
+    from tests.enrichment.servers import dns_server
     from tests.helpers import running_worker
 
-    cfg = settings_for(settings, module_smtp)
-    async with running_worker(ts_env.client, cfg, db):
-        yield Env(ts_env.client, cfg, db, module_smtp, ts_env)
+    with dns_server(MAIL_ZONES) as dns:
+        cfg = settings_for(
+            settings,
+            module_smtp,
+            dns_nameservers=dns.nameservers,
+            enrich_fetch_timeout=1.0,
+            discovery_crawl_delay=0.05,
+        )
+        async with running_worker(ts_env.client, cfg, db):
+            yield Env(ts_env.client, cfg, db, module_smtp, ts_env)
 
 
 async def campaign_with_autopilot(
@@ -105,6 +116,23 @@ async def quota_used_today(db: Database, camp: Campaign, discovered: int) -> Non
             )
         )
         await s.commit()
+
+
+async def start_as_scheduled(client: Client, settings: Settings, camp: Campaign) -> Any:
+    """AutopilotWorkflow started exactly as the campaign's schedule action would start it
+    (its workflow, arguments and task queue; the time-skipping server has no schedules):
+    no run id, trigger `schedule`. The handle."""
+    from outreach.autopilot.schedule import wanted
+    from outreach.ids import new_id
+
+    action = wanted(camp, settings).action
+    return await client.start_workflow(
+        action.workflow,  # type: ignore[attr-defined]
+        *action.args,  # type: ignore[attr-defined]
+        id=f"{action.id}-{new_id('req')}",  # type: ignore[attr-defined]
+        task_queue=action.task_queue,  # type: ignore[attr-defined]
+        result_type=AutopilotDone,
+    )
 
 
 async def run_now(env: Env, key: str, camp: Campaign) -> Any:

@@ -1120,20 +1120,9 @@ async def _autopilot_campaign(r: Run, **settings: Any) -> tuple[str, Campaign]:
 
 
 async def _as_scheduled(r: Run, camp: Campaign) -> Any:
-    """AutopilotWorkflow started with the campaign's schedule action as it is built (the
-    time-skipping server has no schedules): no run id, trigger `schedule`."""
-    from outreach.autopilot.contracts import AutopilotDone
-    from outreach.autopilot.schedule import wanted
+    from tests.autopilot.conftest import start_as_scheduled
 
-    action = wanted(camp, r.st).action
-    handle = await r.client.start_workflow(
-        action.workflow,  # type: ignore[attr-defined]
-        *action.args,  # type: ignore[attr-defined]
-        id=f"{action.id}-{new_id('req')}",  # type: ignore[attr-defined]
-        task_queue=r.st.task_queue,
-        result_type=AutopilotDone,
-    )
-    return await handle.result()
+    return await (await start_as_scheduled(r.client, r.st, camp)).result()
 
 
 @scenario
