@@ -1190,6 +1190,35 @@ async def autopilot_scheduled_campaign_paused(r: Run) -> None:
     assert done.discovered == 0
 
 
+@scenario
+async def autopilot_discovers_enriches_enrols(r: Run) -> None:
+    """A scheduled run that discovers two leads on a seeded site (DiscoveryWorkflow as a
+    child, trigger `autopilot`), enriches them (EnrichLeadWorkflow children) and counts
+    them enrolled. The children's histories are recorded too."""
+    from outreach.discovery.contracts import discovery_workflow_id
+    from outreach.enrichment.contracts import enrich_workflow_id
+    from outreach.models import AutopilotRun
+    from tests.discovery.servers import MAIL_ZONES, company_site, northwind_pages
+    from tests.enrichment.servers import dns_server
+
+    with dns_server(MAIL_ZONES) as dns, company_site(northwind_pages()) as site:
+        r.st.dns_nameservers = dns.nameservers
+        r.st.enrich_fetch_timeout = 1.0
+        r.st.discovery_crawl_delay = 0.05
+        _, camp = await _autopilot_campaign(
+            r, newLeadsPerDay=2, enrich=True, discovery={"domains": [site.url]}
+        )
+        done = await _as_scheduled(r, camp)
+        assert (done.discovered, done.enriched, done.enrolled) == (2, 2, 2)
+        async with r.db.session() as s:
+            run = await s.get(AutopilotRun, done.run_id)
+            assert run is not None and run.discovery_run_id
+            leads = (await s.exec(select(Lead).where(Lead.campaign_id == camp.id))).all()
+        await r.rec.snapshot(discovery_workflow_id(run.discovery_run_id))
+        for lead in leads:
+            await r.rec.snapshot(enrich_workflow_id(lead.id))
+
+
 # -- the recording run -------------------------------------------------------------------------
 
 
