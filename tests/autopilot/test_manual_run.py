@@ -103,31 +103,30 @@ async def test_temporal_away_answers_503_and_loses_nothing(env: Env) -> None:
 
 
 async def test_what_a_manual_run_refuses(env: Env) -> None:
+    from outreach.models import Campaign
+
     key, camp = await campaign_with_autopilot(env.db)
-    _, paused = await campaign_with_autopilot(env.db, status="paused")
     other_key, _ = await campaign_with_autopilot(env.db)
-    async with env.db.session() as s:
-        from outreach.models import Campaign
-
-        bare = await s.get(Campaign, camp.id)
-        assert bare is not None
-    key2, unset = await campaign_with_autopilot(env.db)
-    async with env.db.session() as s:
-        row = await s.get(Campaign, unset.id)
-        assert row is not None
-        row.autopilot = None
-        s.add(row)
-        await s.commit()
     assert (await run_now(env, other_key, camp)).status_code == 404  # another workspace's
-    r = await run_now(env, key2, unset)
-    assert (r.status_code, r.json()["code"]) == (422, "autopilot_not_configured")
-    paused_key = await _key_of(env, paused)
-    r = await run_now(env, paused_key, paused)
-    assert (r.status_code, r.json()["code"]) == (422, "campaign_not_active")
-    assert "X-RateLimit-Remaining" not in r.headers  # refused before a slot was taken
 
+    async def changed(**values: object) -> tuple[str, Campaign]:
+        key, made = await campaign_with_autopilot(env.db)
+        async with env.db.session() as s:
+            row = await s.get(Campaign, made.id)
+            assert row is not None
+            for name, value in values.items():
+                setattr(row, name, value)
+            s.add(row)
+            await s.commit()
+            await s.refresh(row)
+        return key, row
 
-async def _key_of(env: Env, camp) -> str:
-    from tests.helpers import make_key
-
-    return await make_key(env.db, camp.workspace_id)
+    for values, code in (
+        ({"autopilot": None}, "autopilot_not_configured"),
+        ({"status": "paused"}, "campaign_not_active"),
+        ({"status": "archived"}, "campaign_archived"),
+    ):
+        key, row = await changed(**values)
+        r = await run_now(env, key, row)
+        assert (r.status_code, r.json()["code"]) == (422, code), r.text
+        assert "X-RateLimit-Remaining" not in r.headers  # refused before a slot was taken

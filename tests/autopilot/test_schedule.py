@@ -21,7 +21,7 @@ from outreach import outbox
 from outreach.autopilot.contracts import schedule_id
 from outreach.config import Settings
 from outreach.db import Database
-from outreach.models import OutboxItem
+from outreach.models import Campaign, OutboxItem
 from tests.autopilot.conftest import BASE, autopilot, quota_used_today
 from tests.conftest import settings_for
 from tests.helpers import eventually, make_key, make_workspace, running_worker
@@ -43,21 +43,16 @@ def campaign(**kw: Any) -> dict[str, Any]:
 
 @pytest.fixture
 async def http(
-    dev_env: WorkflowEnvironment, settings: Settings
+    dev_env: WorkflowEnvironment, settings: Settings, db: Database
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str, Client]]:
-    st = settings_for(settings)
-    async with api(st, dev_env.client) as c:
-        ws = await make_workspace_for(st)
-        yield c, ws, dev_env.client
+    """The API on the dev server, and a key of a new workspace."""
+    async with api(settings_for(settings), dev_env.client) as c:
+        yield c, await new_key(db), dev_env.client
 
 
-async def make_workspace_for(st: Settings) -> str:
-    db = Database(st)
-    try:
-        ws = await make_workspace(db)
-        return await make_key(db, ws.id)
-    finally:
-        await db.dispose()
+async def new_key(db: Database) -> str:
+    ws = await make_workspace(db)
+    return await make_key(db, ws.id)
 
 
 async def described(client: Client, campaign_id: str) -> ScheduleDescription | None:
@@ -148,8 +143,6 @@ async def test_temporal_away_keeps_the_settings_and_the_sweeper_makes_the_schedu
 async def test_the_schedule_runs_the_autopilot(
     dev_env: WorkflowEnvironment, settings: Settings, db: Database
 ) -> None:
-    from outreach.models import Campaign
-
     st = settings_for(settings)
     ws = await make_workspace(db)
     key = await make_key(db, ws.id)
@@ -178,12 +171,9 @@ async def test_the_schedule_runs_the_autopilot(
             run = await eventually(scheduled_run, within=20)
     assert run["day"] and run["discovered"] == 0 and run["note"] == "the day's quota is used"
     await dev_env.client.get_schedule_handle(schedule_id(camp.id)).delete()
-    del Campaign
 
 
-async def db_campaign(db: Database, campaign_id: str):
-    from outreach.models import Campaign
-
+async def db_campaign(db: Database, campaign_id: str) -> Campaign:
     async with db.session() as s:
         row = await s.get(Campaign, campaign_id)
         assert row is not None
@@ -218,7 +208,7 @@ async def test_bad_settings_are_refused_with_a_4xx(http, change, status, code) -
 
 
 async def test_a_disabled_autopilot_may_go_without_discovery_and_an_archived_campaign_takes_none(
-    http,
+    http, db: Database
 ) -> None:
     c, key, client = http
     r = await c.post(
@@ -237,13 +227,8 @@ async def test_a_disabled_autopilot_may_go_without_discovery_and_an_archived_cam
         f"{BASE}/campaigns/{camp_id}", headers=auth(key), json={"autopilot": autopilot()}
     )
     assert (r.status_code, r.json()["code"]) == (422, "campaign_archived")
-    other = await make_workspace_for_key(c)
+    other = await new_key(db)
     r = await c.patch(
         f"{BASE}/campaigns/{camp_id}", headers=auth(other), json={"autopilot": autopilot()}
     )
     assert r.status_code == 404
-
-
-async def make_workspace_for_key(c: httpx.AsyncClient) -> str:
-    app = c._transport.app  # type: ignore[attr-defined]
-    return await make_workspace_for(app.state.outreach.settings)
