@@ -73,26 +73,41 @@ class AutopilotWorkflow:
     async def run(self, req: AutopilotRequest) -> AutopilotDone:
         run_id = req.run_id or f"aprun_{workflow.uuid4().hex[:20]}"
         acts = AutopilotActivities
-        plan = await workflow.execute_activity_method(
-            acts.begin,
-            BeginRequest(
-                run_id, req.campaign_id, req.workspace_id, req.trigger, workflow.now().isoformat()
-            ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
-        )
+        try:
+            plan = await workflow.execute_activity_method(
+                acts.begin,
+                BeginRequest(
+                    run_id,
+                    req.campaign_id,
+                    req.workspace_id,
+                    req.trigger,
+                    workflow.now().isoformat(),
+                ),
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+            )
+        except ActivityError as exc:
+            # The database kept failing: the run (if its row exists) ends failed.
+            failed = Finish(run_id, AutopilotRunStatus.FAILED, errors=[f"begin: {_why(exc)}"])
+            await workflow.execute_activity_method(
+                acts.finish, failed, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
+            )
+            return AutopilotDone(run_id, failed.status)
         done = Finish(run_id, AutopilotRunStatus.COMPLETED, note=plan.note)
         if plan.go:
             lead_ids = await self._discover(req, plan.quota, plan.icp, plan.domains, done)
             if plan.enrich and lead_ids:
                 done.enriched = await self._enrich(lead_ids, done)
             if lead_ids:
-                done.enrolled = await workflow.execute_activity_method(
-                    acts.count_enrolled,
-                    args=[req.campaign_id, lead_ids],
-                    start_to_close_timeout=DB_TIMEOUT,
-                    retry_policy=DB_RETRY,
-                )
+                try:
+                    done.enrolled = await workflow.execute_activity_method(
+                        acts.count_enrolled,
+                        args=[req.campaign_id, lead_ids],
+                        start_to_close_timeout=DB_TIMEOUT,
+                        retry_policy=DB_RETRY,
+                    )
+                except ActivityError as exc:
+                    done.errors.append(f"enrolment count: {_why(exc)}")
             if plan.draft_replies:
                 done.drafted = await self._draft(run_id, req.campaign_id, done)
         await workflow.execute_activity_method(

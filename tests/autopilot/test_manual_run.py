@@ -21,14 +21,27 @@ from tests.replies.helpers import api, auth
 
 
 async def test_a_manual_run_answers_202_at_once_and_is_recorded(env: Env) -> None:
+    import json
+
+    from tests.helpers import eventually
+    from tests.webhooks.conftest import make_endpoint
+    from tests.webhooks.receiver import receiving
+
     key, camp = await campaign_with_autopilot(env.db, autopilot(newLeadsPerDay=2))
     await quota_used_today(env.db, camp, 2)  # today's quota spent: nothing to discover
-    r = await run_now(env, key, camp)
-    assert r.status_code == 202, r.text
-    run = r.json()
-    assert run["id"].startswith("aprun_")
-    assert (run["status"], run["trigger"], run["campaignId"]) == ("running", "manual", camp.id)
-    done = await finished(env, run["id"])
+    async with receiving() as hook:
+        await make_endpoint(env.db, camp.workspace_id, hook.url + "/hook", ["autopilot.completed"])
+        r = await run_now(env, key, camp)
+        assert r.status_code == 202, r.text
+        run = r.json()
+        assert run["id"].startswith("aprun_")
+        assert (run["status"], run["trigger"], run["campaignId"]) == ("running", "manual", camp.id)
+        done = await finished(env, run["id"])
+        [hit] = await eventually(lambda: hook.hits, within=10)
+    assert hit.headers["x-pms-event"] == "autopilot.completed"
+    delivered = json.loads(hit.body)
+    assert delivered["type"] == "autopilot.completed"
+    assert (delivered["data"]["id"], delivered["data"]["status"]) == (run["id"], "completed")
     assert (done.status, done.discovered) == ("completed", 0)
     shown = {x["id"]: x for x in await runs(env, key, camp)}[run["id"]]
     assert shown["status"] == "completed" and shown["finishedAt"]
