@@ -43,7 +43,7 @@ SENIORITY = frozenset(
      "partner"}
 )  # fmt: skip
 _PATTERNS = {
-    role: re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    role: re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")s?\b", re.IGNORECASE)
     for role, words in ROLES.items()
 }
 

@@ -79,7 +79,11 @@ def keyword_queries(icp: str) -> list[str]:
     """The searches an ICP makes without a model: its words that are neither stop words nor
     roles (the industry and the place), then the same with "team" (where people are named)."""
     role_words = {w for words in ranking.ROLES.values() for w in words}
-    words = [w for w in _WORD.findall(icp.lower()) if w not in _STOP and w not in role_words]
+    words = [
+        w
+        for w in _WORD.findall(icp.lower())
+        if w not in _STOP and w not in role_words and w.removesuffix("s") not in role_words
+    ]
     core = " ".join(dict.fromkeys(words))[:200].strip()
     if not core:
         return []

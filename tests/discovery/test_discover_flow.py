@@ -14,6 +14,7 @@ from outreach.discovery.contracts import DiscoveryDone
 from outreach.models import Campaign
 from tests.assist.conftest import serving_model
 from tests.discovery.conftest import Env
+from tests.enrichment.test_enrich_flow import _payloads
 from tests.helpers import events_of, eventually, make_campaign, make_key, make_workspace
 from tests.replies.helpers import api, auth
 
@@ -109,6 +110,27 @@ async def test_a_seeded_site_with_five_people_yields_its_leads_and_reports_the_r
     assert not any(c.get("email", "").startswith("info@") for c in run["candidates"])
     assert "/private/people" not in northwind.hits[hits_before:]
     assert "Frank Hidden" not in people
+    # The row and the leads on the main queue; pages and DNS on the enrichment queue; the
+    # history holds what was found, never a page.
+    history = await env.client.get_workflow_handle(accepted["workflowId"]).fetch_history()
+    queues = {
+        e.activity_task_scheduled_event_attributes.activity_type.name: (
+            e.activity_task_scheduled_event_attributes.task_queue.name
+        )
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    }
+    main, enrich = env.settings.task_queue, env.settings.enrich_task_queue
+    assert queues == {
+        "discovery_open_run": main,
+        "discovery_fetch_page": enrich,
+        "enrich_lookup_mx": enrich,
+        "discovery_create_leads": main,
+        "discovery_finish": main,
+    }
+    carried = _payloads(history)
+    assert any(b"Bob Stone" in p for p in carried)
+    assert not any(b"itemprop" in p or b"<h3>" in p or b"Disallow" in p for p in carried)
     (company,) = run["companies"]
     assert company["status"] == "read" and company["name"] == "Northwind Roasters"
     assert company["from"] == "seed"

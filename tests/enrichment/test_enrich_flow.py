@@ -345,6 +345,10 @@ async def test_enrichment_activities_have_their_own_bounded_queue(env: Env) -> N
         "enrich_lookup_address",
         "enrich_fetch_page",
         "enrich_write_with_model",
+        # lead discovery's network activities share the queue (and its bound)
+        "discovery_plan_queries",
+        "discovery_search",
+        "discovery_fetch_page",
     }
     main = {
         getattr(a, "__temporal_activity_definition").name

@@ -1110,6 +1110,114 @@ async def enrich_lead_with_model(r: Run) -> None:
                 del os.environ["OUTREACH_LLM_BASE_URL"], os.environ["OUTREACH_LLM_MODEL"]
 
 
+# -- lead discovery (0.6.0) -------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def _discovery_servers(r: Run) -> AsyncIterator[Any]:
+    """The loopback company sites, search engine and DNS zones of tests/discovery, the
+    worker's resolver pointed at that DNS server (the worker holds this settings object)."""
+    from tests.discovery.servers import (
+        MAIL_ZONES,
+        bluebird_pages,
+        company_site,
+        northwind_pages,
+        nullmx_pages,
+        search_engine,
+    )
+    from tests.enrichment.servers import dns_server
+
+    with (
+        dns_server(MAIL_ZONES) as dns,
+        company_site(northwind_pages()) as northwind,
+        company_site(bluebird_pages()) as bluebird,
+        company_site(nullmx_pages()) as nullmx,
+        search_engine() as search,
+    ):
+        r.st.dns_nameservers = dns.nameservers
+        r.st.enrich_fetch_timeout = 1.0
+        r.st.discovery_crawl_delay = 0.5
+        yield {"northwind": northwind, "bluebird": bluebird, "nullmx": nullmx, "search": search}
+
+
+async def _discover(
+    r: Run, camp: Campaign, icp: str | None, domains: list[str], limit: int, row: bool = True
+) -> None:
+    from outreach.discovery import service
+    from outreach.discovery.contracts import DiscoveryDone, DiscoveryRequest
+    from outreach.discovery.runs import start_discovery
+
+    req = DiscoveryRequest(new_id("disc"), camp.workspace_id, camp.id, icp, domains, limit)
+    if row:  # as the API does; a parent workflow leaves it to the run
+        async with r.db.session() as s:
+            s.add(service.new_run(req))
+            await s.commit()
+    handle = await start_discovery(r.client, r.st, req)
+    done = await handle.result()
+    assert isinstance(done, DiscoveryDone)
+
+
+ICP = "Founders, heads of marketing and sales leaders at specialty coffee roasters"
+
+
+@scenario
+async def discovery_seeded_site(r: Run) -> None:
+    """A seed site with five people over its home and team pages (one page robots.txt
+    forbids, a pause between pages): MX asked once, two leads created, one suppressed, one
+    duplicate, one not matching the ICP."""
+    async with _discovery_servers(r) as servers:
+        ws = await make_workspace(r.db)
+        camp = await make_campaign(r.db, ws.id, THREE[:1])
+        await make_lead(r.db, camp, "dan.kim@northwind.io")
+        async with r.db.session() as s:
+            s.add(Suppression(id=new_id("sup"), workspace_id=ws.id,
+                              email="carla.mendes@northwind.io", reason="manual"))  # fmt: skip
+            await s.commit()
+        await _discover(r, camp, ICP, [servers["northwind"].url], 10)
+
+
+@scenario
+async def discovery_search_with_model_and_hostile_pages(r: Run) -> None:
+    """Search on, the model writes the query; a social profile skipped, a metadata address
+    refused; a redirect, a page over 1 MB, a slow page (two tries), a redirect to the
+    metadata address; a null-MX domain (A and AAAA not asked); the limit reached."""
+    from tests.assist.conftest import serving_model
+
+    async with _discovery_servers(r) as servers:
+        search = servers["search"]
+        search.results = {
+            "coffee roasters": [
+                "https://www.linkedin.com/company/bluebird",
+                servers["bluebird"].url + "en/",
+                "http://169.254.169.254/latest/meta-data/",
+                servers["nullmx"].url,
+            ]
+        }
+        r.st.search_url = search.url
+        ws = await make_workspace(r.db)
+        camp = await make_campaign(r.db, ws.id, THREE[:1])
+        with serving_model() as fake:
+            fake.answers = ['{"queries": ["coffee roasters"], "roles": ["founder"]}']
+            os.environ["OUTREACH_LLM_BASE_URL"] = fake.url
+            os.environ["OUTREACH_LLM_MODEL"] = "fake-model-1"
+            try:
+                await _discover(r, camp, ICP, [], 1)
+            finally:
+                del os.environ["OUTREACH_LLM_BASE_URL"], os.environ["OUTREACH_LLM_MODEL"]
+                r.st.search_url = None
+
+
+@scenario
+async def discovery_started_by_a_parent_for_an_archived_campaign(r: Run) -> None:
+    """No row yet (an autopilot parent only starts the run): the run writes it, finds the
+    campaign archived and ends `failed` without reading anything."""
+    async with _discovery_servers(r) as servers:
+        ws = await make_workspace(r.db)
+        camp = await make_campaign(r.db, ws.id, THREE[:1])
+        await _set_campaign(r.db, camp.id, "archived")
+        await _discover(r, camp, None, [servers["nullmx"].url], 5, row=False)
+
+
 # -- campaign autopilot (0.7.0) -----------------------------------------------------------------
 
 
