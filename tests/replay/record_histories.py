@@ -1218,7 +1218,7 @@ async def discovery_started_by_a_parent_for_an_archived_campaign(r: Run) -> None
         await _discover(r, camp, None, [servers["nullmx"].url], 5, row=False)
 
 
-# -- campaign autopilot (0.7.0) -----------------------------------------------------------------
+# -- campaign autopilot (0.6.0) -----------------------------------------------------------------
 
 
 async def _autopilot_campaign(r: Run, **settings: Any) -> tuple[str, Campaign]:
