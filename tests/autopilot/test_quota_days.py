@@ -68,6 +68,7 @@ async def test_the_daily_quota_holds_over_three_days(env: Env, northwind: Site) 
     assert len(leads) == sum(d["discovered"] for d in days)  # no lead beyond the quotas
     assert [d["enrolled"] for d in days] == [d["discovered"] for d in days]
     assert {lead.status for lead in leads} <= {"queued", "active", "completed"}
+    assert {lead.source for lead in leads} == {"autopilot"}  # who made them, on the lead
 
 
 async def test_the_leads_a_run_creates_are_enriched_unless_the_campaign_auto_enriches(
