@@ -93,7 +93,8 @@ class AutopilotWorkflow:
                 acts.finish, failed, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
             )
             return AutopilotDone(run_id, failed.status)
-        done = Finish(run_id, AutopilotRunStatus.COMPLETED, note=plan.note)
+        status = AutopilotRunStatus.FAILED if plan.failed else AutopilotRunStatus.COMPLETED
+        done = Finish(run_id, status, note=plan.note)
         if plan.go:
             lead_ids = await self._discover(req, plan.quota, plan.icp, plan.domains, done)
             if plan.enrich and lead_ids:

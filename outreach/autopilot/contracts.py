@@ -51,6 +51,7 @@ class Begun:
 
     go: bool  # False: nothing to do (`note` says why)
     note: str | None = None
+    failed: bool = False  # the run cannot be (its campaign is gone): it ends failed
     quota: int = 0  # leads it may still create today
     icp: str | None = None
     domains: list[str] = field(default_factory=list)

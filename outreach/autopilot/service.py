@@ -116,12 +116,7 @@ async def begin(db: Database, req: BeginRequest) -> Begun:
         ).first()
         run = await s.get(AutopilotRun, req.run_id)
         if campaign is None or campaign.workspace_id != req.workspace_id:
-            if run is not None:
-                run.status, run.note = AutopilotRunStatus.FAILED, "the campaign is gone"
-                run.finished_at = utcnow()
-                s.add(run)
-                await s.commit()
-            return Begun(go=False, note="the campaign is gone")
+            return Begun(go=False, failed=True, note="the campaign is gone")
         if run is None:
             run = new_run(campaign, AutopilotTrigger(req.trigger), req.run_id)
         settings = campaign.autopilot or {}
