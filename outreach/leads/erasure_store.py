@@ -31,6 +31,7 @@ from outreach.leads.erasure import (
 )
 from outreach.models import (
     ChannelTouch,
+    DiscoveryRun,
     Event,
     IdempotencyRecord,
     Lead,
@@ -204,10 +205,16 @@ async def erase(session: AsyncSession, req: EraseRequest) -> ErasedRows:
                 lambda c: (col(Suppression.workspace_id) == ws) & col(Suppression.email).in_(c),
                 [address],
             )
+    erased = {x.email for x in leads}
+    for entry_id in dict.fromkeys(to_hash):
+        entry = await session.get(Suppression, entry_id)
+        if entry is not None and entry.email:
+            erased.add(entry.email)
     hashed = 0
     for entry_id in dict.fromkeys(to_hash):
         hashed += await _hash_entry(session, ws, entry_id)
     await _scrub_idempotency(session, ws, set(lead_ids))
+    await _scrub_discovery(session, ws, erased, set(lead_ids))
 
     # 5. One `lead.deleted` per lead (its data names no person).
     deleted_events = [
@@ -275,3 +282,27 @@ async def _scrub_idempotency(session: AsyncSession, workspace_id: str, lead_ids:
                 row["leadId"] = None
         record.response = response
         session.add(record)
+
+
+async def _scrub_discovery(
+    session: AsyncSession, workspace_id: str, emails: set[str], lead_ids: set[str]
+) -> None:
+    """Discovery reports name the people they found: an erased address (or lead) leaves
+    every run's candidates (the counts stay as they were)."""
+    if not emails and not lead_ids:
+        return
+    runs = (
+        await session.exec(select(DiscoveryRun).where(DiscoveryRun.workspace_id == workspace_id))
+    ).all()
+    for run in runs:
+        text = json.dumps(run.candidates)
+        if not any(x in text for x in (*emails, *lead_ids)):
+            continue
+        run.candidates = [
+            c
+            for c in run.candidates
+            if not (
+                isinstance(c, dict) and (c.get("email") in emails or c.get("leadId") in lead_ids)
+            )
+        ]
+        session.add(run)

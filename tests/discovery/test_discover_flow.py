@@ -156,6 +156,16 @@ async def test_a_seeded_site_with_five_people_yields_its_leads_and_reports_the_r
     )
     assert not env.smtp.to("carla.mendes@northwind.io")
 
+    # Erasing a person takes them out of the report too (a lead's address, and one that
+    # only a suppression entry held); the counts stay.
+    async with api(env.settings, env.client) as http:
+        for email in ("bob.stone@northwind.io", "carla.mendes@northwind.io"):
+            r = await http.post(f"{BASE}/erasure", headers=auth(key), json={"email": email})
+            assert r.status_code == 200, r.text
+    after = await _get(env, key, f"/discovery-runs/{accepted['id']}")
+    assert set(_by_name(after)) == {"Jane Doe", "Dan Kim", "Eve Park"}
+    assert after["counts"] == counts
+
 
 async def test_search_finds_companies_and_hostile_pages_cannot_stall_the_run(env: Env) -> None:
     """With search on and no model, the ICP's keywords make the searches; a result on a
