@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         AutopilotDone,
         AutopilotRequest,
         BeginRequest,
+        Begun,
         DraftBatch,
         Finish,
     )
@@ -69,13 +70,38 @@ def _why(exc: BaseException) -> str:
 
 @workflow.defn(name=AUTOPILOT_WORKFLOW)
 class AutopilotWorkflow:
+    def __init__(self) -> None:
+        self.plan = Begun(go=False)  # what `begin` found: the quota and the steps to take
+
     @workflow.run
     async def run(self, req: AutopilotRequest) -> AutopilotDone:
         run_id = req.run_id or f"aprun_{workflow.uuid4().hex[:20]}"
-        acts = AutopilotActivities
+        done = await self._begin(req, run_id)
+        if done.status == AutopilotRunStatus.RUNNING:
+            done.status = AutopilotRunStatus.COMPLETED
+            lead_ids = await self._discover(req, done)
+            if self.plan.enrich and lead_ids:
+                done.enriched = await self._enrich(lead_ids, done)
+            if lead_ids:
+                done.enrolled = await self._enrolled(req.campaign_id, lead_ids, done)
+            if self.plan.draft_replies:
+                done.drafted = await self._draft(run_id, req.campaign_id, done)
+        await workflow.execute_activity_method(
+            AutopilotActivities.finish,
+            done,
+            start_to_close_timeout=DB_TIMEOUT,
+            retry_policy=DB_RETRY,
+        )
+        return AutopilotDone(
+            run_id, done.status, done.discovered, done.enriched, done.enrolled, done.drafted
+        )
+
+    async def _begin(self, req: AutopilotRequest, run_id: str) -> Finish:
+        """The run's plan (its day, quota and steps): `running` when there is work to do,
+        else the run's end as it stands (`completed` with a note, or `failed`)."""
         try:
-            plan = await workflow.execute_activity_method(
-                acts.begin,
+            self.plan = await workflow.execute_activity_method(
+                AutopilotActivities.begin,
                 BeginRequest(
                     run_id,
                     req.campaign_id,
@@ -88,44 +114,17 @@ class AutopilotWorkflow:
             )
         except ActivityError as exc:
             # The database kept failing: the run (if its row exists) ends failed.
-            failed = Finish(run_id, AutopilotRunStatus.FAILED, errors=[f"begin: {_why(exc)}"])
-            await workflow.execute_activity_method(
-                acts.finish, failed, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
-            )
-            return AutopilotDone(run_id, failed.status)
-        status = AutopilotRunStatus.FAILED if plan.failed else AutopilotRunStatus.COMPLETED
-        done = Finish(run_id, status, note=plan.note)
-        if plan.go:
-            lead_ids = await self._discover(req, plan.quota, plan.icp, plan.domains, done)
-            if plan.enrich and lead_ids:
-                done.enriched = await self._enrich(lead_ids, done)
-            if lead_ids:
-                try:
-                    done.enrolled = await workflow.execute_activity_method(
-                        acts.count_enrolled,
-                        args=[req.campaign_id, lead_ids],
-                        start_to_close_timeout=DB_TIMEOUT,
-                        retry_policy=DB_RETRY,
-                    )
-                except ActivityError as exc:
-                    done.errors.append(f"enrolment count: {_why(exc)}")
-            if plan.draft_replies:
-                done.drafted = await self._draft(run_id, req.campaign_id, done)
-        await workflow.execute_activity_method(
-            acts.finish, done, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
-        )
-        return AutopilotDone(
-            run_id, done.status, done.discovered, done.enriched, done.enrolled, done.drafted
-        )
+            self.plan = Begun(go=False, failed=True)
+            return Finish(run_id, AutopilotRunStatus.FAILED, errors=[f"begin: {_why(exc)}"])
+        if self.plan.failed:
+            return Finish(run_id, AutopilotRunStatus.FAILED, note=self.plan.note)
+        if not self.plan.go:
+            return Finish(run_id, AutopilotRunStatus.COMPLETED, note=self.plan.note)
+        return Finish(run_id, AutopilotRunStatus.RUNNING)
 
-    async def _discover(
-        self,
-        req: AutopilotRequest,
-        quota: int,
-        icp: str | None,
-        domains: list[str],
-        done: Finish,
-    ) -> list[str]:
+    async def _discover(self, req: AutopilotRequest, done: Finish) -> list[str]:
+        """Up to the day's quota of new leads (their sequences start as they are made)."""
+        quota = self.plan.quota
         if quota <= 0:
             done.note = "the day's quota is used"
             return []
@@ -137,8 +136,8 @@ class AutopilotWorkflow:
                     run_id=done.discovery_run_id,
                     workspace_id=req.workspace_id,
                     campaign_id=req.campaign_id,
-                    icp=icp,
-                    domains=domains,
+                    icp=self.plan.icp,
+                    domains=self.plan.domains,
                     limit=quota,
                     trigger="autopilot",
                 ),
@@ -151,6 +150,19 @@ class AutopilotWorkflow:
             return []
         done.discovered = found.created
         return list(found.lead_ids)
+
+    async def _enrolled(self, campaign_id: str, lead_ids: list[str], done: Finish) -> int:
+        """How many of the created leads have their sequence running."""
+        try:
+            return await workflow.execute_activity_method(
+                AutopilotActivities.count_enrolled,
+                args=[campaign_id, lead_ids],
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+            )
+        except ActivityError as exc:
+            done.errors.append(f"enrolment count: {_why(exc)}")
+            return 0
 
     async def _enrich(self, lead_ids: list[str], done: Finish) -> int:
         """EnrichLeadWorkflow for each created lead, at most MAX_ENRICH_AT_ONCE at a time."""
