@@ -91,6 +91,12 @@ def _failure_type(exc: ActivityError) -> str | None:
     return cause.type if isinstance(cause, ApplicationError) else None
 
 
+def _read_count(companies: list[dict[str, Any]]) -> int:
+    """The companies whose site was tried (not invalid seeds, not failed searches)."""
+    skipped = (CompanyStatus.INVALID, CompanyStatus.LIMIT_REACHED)
+    return len([c for c in companies if "site" in c and c["status"] not in skipped])
+
+
 @workflow.defn(name=DISCOVERY_WORKFLOW)
 class DiscoveryWorkflow:
     @workflow.run
@@ -129,9 +135,7 @@ class DiscoveryWorkflow:
             if site in seen:
                 continue
             seen.add(site)
-            if len([c for c in companies if c["status"] != CompanyStatus.INVALID]) >= (
-                opened.max_companies
-            ):
+            if _read_count(companies) >= opened.max_companies:
                 companies.append({"site": site, "from": origin,
                                   "status": CompanyStatus.LIMIT_REACHED})  # fmt: skip
                 continue
@@ -149,7 +153,7 @@ class DiscoveryWorkflow:
         report = RunReport(
             req.run_id,
             DiscoveryStatus.COMPLETED,
-            counts=rules.counts(ranked, len(companies)),
+            counts=rules.counts(ranked, len([c for c in companies if "site" in c])),
             companies=companies,
             candidates=[c.report() for c in ranked],
             queries=queries,

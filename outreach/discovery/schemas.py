@@ -52,7 +52,8 @@ class DiscoveryRunOut(Out):
     queries: list[str] = Field(description="The web searches made (none without search)")
     companies: list[dict[str, Any]] = Field(
         description="Every company considered: site, status (read | unreachable | refused | "
-        "disallowed_by_robots | invalid | limit_reached), from (seed | search), pages read"
+        "disallowed_by_robots | invalid | limit_reached), from (seed | search), pages read; "
+        "a search that failed appears as {search, status: unreachable, detail}"
     )
     candidates: list[dict[str, Any]] = Field(
         description="Every person found, best ranked first: company, name, title, email, "

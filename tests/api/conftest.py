@@ -16,12 +16,15 @@ from api.deps import AppState
 from api.main import create_app
 from outreach.config import Settings
 from outreach.db import Database
+from outreach.discovery import service as discovery
+from outreach.discovery.contracts import DiscoveryRequest
 from outreach.encryption.fields import seal_mailbox_password, seal_webhook_secret
 from outreach.ids import new_id
 from outreach.models import (
     AutopilotRun,
     Campaign,
     ChannelTouch,
+    DiscoveryRun,
     Event,
     Lead,
     Mailbox,
@@ -134,6 +137,7 @@ class Resources:
     delivery: WebhookDelivery
     mailbox: Mailbox
     suppression: Suppression
+    discovery_run: DiscoveryRun
     autopilot_run: AutopilotRun
 
     def ids(self) -> list[str]:
@@ -222,6 +226,10 @@ async def make_resources(db: Database, workspace_id: str) -> Resources:
             last_status_code=200,
         )
         s.add(delivery)
+        run = discovery.new_run(
+            DiscoveryRequest(new_id("disc"), workspace_id, campaign.id, domains=["acme.com"])
+        )
+        s.add(run)
         autopilot_run = AutopilotRun(
             id=new_id("aprun"),
             workspace_id=workspace_id,
@@ -242,5 +250,6 @@ async def make_resources(db: Database, workspace_id: str) -> Resources:
         delivery,
         mailbox,
         suppression,
+        run,
         autopilot_run,
     )

@@ -116,6 +116,7 @@ _KINDS = (
     ("mailbox", "mailbox"),
     ("event", "event"),
     ("send", "send"),
+    ("discovery", "discovery_run"),
 )
 
 

@@ -166,3 +166,34 @@ async def test_every_fetch_discovery_makes_goes_through_the_ssrf_guard(env: Env)
     statuses = {c["site"]: c["status"] for c in run["companies"]}
     assert len(statuses) == len(sample)
     assert set(statuses.values()) == {"refused"}, statuses
+
+
+async def test_temporal_down_answers_503_writes_no_run_and_gives_the_slot_back(env: Env) -> None:
+    import httpx
+    from sqlmodel import select
+
+    from api.deps import AppState
+    from api.main import create_app
+    from outreach.models import DiscoveryRun
+    from tests.helpers import free_port
+
+    key, camp = await _campaign(env)
+    down = env.settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
+    app = create_app(down)
+    app.state.outreach = AppState(down)  # no client: it must connect, and cannot
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        r = await http.post(
+            f"{BASE}/campaigns/{camp.id}/discover",
+            headers=auth(key),
+            json={"domains": [env.sites.nullmx.url]},
+        )
+    await app.state.outreach.close()
+    assert (r.status_code, r.json()["code"]) == (503, "temporal_unavailable")
+    async with env.db.session() as s:
+        runs = (await s.exec(select(DiscoveryRun).where(DiscoveryRun.campaign_id == camp.id))).all()
+    assert runs == []  # no run left pending that never started
+    again = await _post(env, key, camp.id, {"domains": [env.sites.nullmx.url]})
+    assert again.status_code == 202
+    assert again.headers["X-RateLimit-Remaining"] == "2"  # the refused start's slot came back
+    await _done(env.client, again.json())

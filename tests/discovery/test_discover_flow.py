@@ -237,3 +237,31 @@ async def test_the_model_writes_the_searches_when_one_is_configured(
     assert env.search.queries == ["roasteries in Leeds"] == run["queries"]
     # "founder" came from the model: Zed (a founder) matches, and is undeliverable.
     assert _by_name(run)["Zed Null"]["outcome"] == "undeliverable"
+
+
+async def test_the_company_cap_and_a_failing_search_are_reported(env: Env) -> None:
+    key, camp = await _campaign(env)
+    sites = env.sites
+    env.settings.search_url = env.search.url + "/not-searxng"  # answers 404: not retried
+    env.settings.discovery_max_companies = 1
+    try:
+        r = await _post(
+            env,
+            key,
+            camp.id,
+            {"icp": "founders of roasters", "domains": [sites.nullmx.url, sites.northwind.url]},
+        )
+        assert r.status_code == 202, r.text
+        done = await _done(env, r.json())
+    finally:
+        env.settings.search_url = None
+        env.settings.discovery_max_companies = 10
+    run = await _get(env, key, f"/discovery-runs/{r.json()['id']}")
+    assert run["status"] == "completed" and done.created == 0
+    by_site = {c.get("site"): c["status"] for c in run["companies"]}
+    assert by_site[sites.nullmx.url] == "read"
+    assert by_site[sites.northwind.url] == "limit_reached"
+    failed = [c for c in run["companies"] if "search" in c]
+    assert failed and all(c["status"] == "unreachable" and "404" in c["detail"] for c in failed)
+    assert run["counts"]["companies"] == 2
+    assert _by_name(run)["Zed Null"]["outcome"] == "undeliverable"
