@@ -133,7 +133,13 @@ async def _sync_autopilot(
         await autopilot_schedule.sync_now(await state.temporal(), state.settings, session, campaign)
     except (APIError, RPCError):
         await session.rollback()
-        response.headers["Warning"] = '199 - "the autopilot schedule will follow the change later"'
+        _warn(response, '199 - "the autopilot schedule will follow the change later"')
+
+
+def _warn(response: Response, warning: str) -> None:
+    """Add a `Warning` (RFC 7234: several are comma-separated)."""
+    had = response.headers.get("Warning")
+    response.headers["Warning"] = f"{had}, {warning}" if had else warning
 
 
 @router.patch(
@@ -171,5 +177,5 @@ async def update_campaign(
             await service.notify_running_leads(await state.temporal(), state.settings, campaign.id)
         except (APIError, RPCError):
             # Saved; leads re-read the campaign at every wake-up and every six hours anyway.
-            response.headers["Warning"] = '199 - "running leads will pick the change up later"'
+            _warn(response, '199 - "running leads will pick the change up later"')
     return await detail(session, campaign)

@@ -232,3 +232,43 @@ async def test_a_disabled_autopilot_may_go_without_discovery_and_an_archived_cam
         f"{BASE}/campaigns/{camp_id}", headers=auth(other), json={"autopilot": autopilot()}
     )
     assert r.status_code == 404
+
+
+async def test_a_pause_made_while_temporal_is_away_reaches_the_schedule_later(
+    dev_env: WorkflowEnvironment, settings: Settings, db: Database
+) -> None:
+    from datetime import timedelta
+
+    from api.deps import AppState
+    from api.main import create_app
+    from tests.helpers import free_port
+
+    st = settings_for(settings)
+    key = await new_key(db)
+    async with api(st, dev_env.client) as c:
+        r = await c.post(
+            f"{BASE}/campaigns", headers=auth(key), json=campaign(autopilot=autopilot())
+        )
+        assert r.status_code == 201, r.text
+    camp_id = r.json()["id"]
+    down = st.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
+    app = create_app(down)
+    app.state.outreach = AppState(down)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        r = await c.patch(
+            f"{BASE}/campaigns/{camp_id}", headers=auth(key), json={"status": "paused"}
+        )
+    await app.state.outreach.close()
+    assert r.status_code == 200 and r.json()["status"] == "paused"  # saved
+    warning = r.headers["Warning"]  # both followers of the change are late
+    assert "autopilot schedule will follow" in warning and "running leads will" in warning
+    d = await described(dev_env.client, camp_id)
+    assert d is not None and d.schedule.state.paused is False  # not told yet
+    camp = await db_campaign(db, camp_id)
+    result = await outbox.sweep(
+        db, st, dev_env.client, min_age=timedelta(0), workspace_id=camp.workspace_id
+    )
+    assert result.delivered == 1
+    d = await described(dev_env.client, camp_id)
+    assert d is not None and d.schedule.state.paused is True
+    await dev_env.client.get_schedule_handle(schedule_id(camp_id)).delete()
