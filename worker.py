@@ -37,6 +37,7 @@ log = logging.getLogger("outreach.worker")
 
 def main_queue_workflows() -> list[type]:
     """The workflows of the main task queue (the webhooks queue has its own)."""
+    from workflows.autopilot import AutopilotWorkflow
     from workflows.campaign import CampaignSyncWorkflow
     from workflows.counters import CountersRollupWorkflow
     from workflows.discovery import DiscoveryWorkflow
@@ -61,6 +62,7 @@ def main_queue_workflows() -> list[type]:
         EraseLeadsWorkflow,
         EnrichLeadWorkflow,
         DiscoveryWorkflow,
+        AutopilotWorkflow,
     ]
 
 
@@ -76,6 +78,7 @@ def all_workflows() -> list[type]:
 
 
 def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[Worker]:
+    from activities.autopilot import AutopilotActivities
     from activities.counters import CounterActivities
     from activities.discovery import DiscoveryActivities
     from activities.drafts import DraftActivities, ReplySendActivities
@@ -98,6 +101,7 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
     erasure = ErasureActivities(db, settings, client)
     enrich = EnrichmentActivities(db, settings, client)
     discover = DiscoveryActivities(db, settings, client, enrich)  # shares its robots cache
+    autopilot = AutopilotActivities(db, settings, client)
 
     return [
         Worker(
@@ -130,6 +134,10 @@ def build_workers(client: Client, settings: Settings, db: Database) -> Sequence[
                 discover.open_run,
                 discover.create_leads,
                 discover.finish,
+                autopilot.begin,
+                autopilot.draft_rows,
+                autopilot.count_enrolled,
+                autopilot.finish,
             ],
             workflow_runner=workflow_runner(),
         ),

@@ -17,6 +17,7 @@ from api.errors import install_error_handlers
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.ops import install_ops
 from api.routes import (
+    autopilot,
     campaigns,
     channel_touches,
     discovery,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, client: Client | None = None) -
         erasure,
         enrichment,
         discovery,
+        autopilot,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(unsubscribe.router)

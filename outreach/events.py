@@ -53,6 +53,7 @@ EVENT_TYPES = (
     "channel_touch.sent",
     "lead.deleted",  # additive: a lead was erased (its data names no person)
     "mailbox.paused",  # additive: a sending mailbox stopped (auth failure, bounce rate)
+    "autopilot.completed",  # additive: a campaign's autopilot run ended (data: the run)
 )
 
 

@@ -23,6 +23,7 @@ PREFIXES = (
     "draft",
     "fb",  # reply_feedback (a corrected label)
     "disc",  # discovery_run
+    "aprun",  # autopilot_run (one run of a campaign's autopilot)
 )
 
 

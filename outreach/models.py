@@ -106,6 +106,8 @@ class Campaign(SQLModel, table=True):
     # whether a lead whose address enrichment found undeliverable is stopped unmailed.
     auto_enrich: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     skip_undeliverable: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The campaign's autopilot settings as the API shows them (outreach/autopilot), or None.
+    autopilot: dict[str, Any] | None = json_field(lambda: None, nullable=True)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
 
@@ -370,6 +372,37 @@ class ReplyDraft(SQLModel, table=True):
     send_id: str | None = Field(default=None, max_length=40, unique=True)
     created_at: datetime = created_field()
     updated_at: datetime = created_field()
+
+
+# -- autopilot (outreach/autopilot) ---------------------------------------------------------
+
+
+class AutopilotRun(SQLModel, table=True):
+    """One run of a campaign's autopilot (scheduled or manual): what it found and did.
+    `day` is the campaign-local date it ran for; the day's quota is shared by its runs."""
+
+    __tablename__ = "autopilot_run"
+    __table_args__ = (
+        sa.Index("ix_aprun_campaign_created", "campaign_id", "created_at", "id"),
+        sa.Index("ix_aprun_campaign_day", "campaign_id", "day"),
+    )
+    id: str = Field(primary_key=True, max_length=40)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=40)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=40)
+    trigger: str = Field(max_length=20)  # an AutopilotTrigger
+    status: str = Field(max_length=20)  # an AutopilotRunStatus
+    day: str | None = Field(default=None, max_length=10)  # YYYY-MM-DD in the campaign's zone
+    quota: int = 0
+    discovered: int = 0
+    enriched: int = 0
+    enrolled: int = 0
+    drafted: int = 0
+    errors: list[str] = json_field(list)
+    note: str | None = Field(default=None, max_length=300)
+    discovery_run_id: str | None = Field(default=None, max_length=40)
+    started_at: datetime = created_field()
+    finished_at: datetime | None = ts_field()
+    created_at: datetime = created_field()
 
 
 # -- campaign counters (outreach/campaigns/counters.py) -------------------------------------

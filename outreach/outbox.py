@@ -64,6 +64,9 @@ _UNREACHABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
 class OutboxKind(StrEnum):
     LEAD_START = "lead_start"
     LEAD_SIGNAL = "lead_signal"
+    # A campaign's autopilot schedule must follow its row (outreach/autopilot/schedule.py);
+    # the item's `lead_id` holds the campaign's id.
+    AUTOPILOT_SCHEDULE = "autopilot_schedule"
 
 
 @dataclass
@@ -149,6 +152,10 @@ async def _deliver(db: Database, settings: Settings, client: Client, item: Outbo
     from outreach.leads import service
     from outreach.leads.runs import signal_lead
 
+    if item.kind == OutboxKind.AUTOPILOT_SCHEDULE:
+        from outreach.autopilot import schedule
+
+        return await schedule.deliver(db, settings, client, item)
     async with db.session() as s:
         lead = await s.get(Lead, item.lead_id)
         if lead is None:

@@ -15,6 +15,7 @@ from api.deps import Principal, SessionDep, StateDep, get_owned, require
 from api.docs import scoped
 from api.errors import APIError
 from api.pagination import Page, page_params
+from outreach.autopilot import schedule as autopilot_schedule
 from outreach.campaigns import counters, service, stats
 from outreach.campaigns.schemas import (
     CampaignCreate,
@@ -109,11 +110,36 @@ async def campaign_stats(
 async def create_campaign(
     body: CampaignCreate,
     session: SessionDep,
+    state: StateDep,
+    response: Response,
     principal: Annotated[Principal, require(Scope.CAMPAIGNS_WRITE)],
 ) -> CampaignDetailOut:
+    """`autopilot`, when given, makes the campaign's daily schedule (see Autopilot)."""
     campaign = await service.create(session, principal.workspace_id, body)
+    if campaign.autopilot is not None:
+        await autopilot_schedule.mark_stale(session, campaign)
     await session.commit()
+    if campaign.autopilot is not None:
+        await _sync_autopilot(session, state, response, campaign)
     return await detail(session, campaign)
+
+
+async def _sync_autopilot(
+    session: AsyncSession, state: StateDep, response: Response, campaign: Campaign
+) -> None:
+    """The campaign's autopilot schedule follows the committed row now; when Temporal is
+    away, the outbox item written with the change has the sweeper do it later."""
+    try:
+        await autopilot_schedule.sync_now(await state.temporal(), state.settings, session, campaign)
+    except (APIError, RPCError):
+        await session.rollback()
+        _warn(response, '199 - "the autopilot schedule will follow the change later"')
+
+
+def _warn(response: Response, warning: str) -> None:
+    """Add a `Warning` (RFC 7234: several are comma-separated)."""
+    had = response.headers.get("Warning")
+    response.headers["Warning"] = f"{had}, {warning}" if had else warning
 
 
 @router.patch(
@@ -131,17 +157,25 @@ async def update_campaign(
 ) -> CampaignDetailOut:
     """Partial update. `steps`, when given, replaces the sequence: leads that have not
     reached a step get the new version; steps a lead already passed are never re-sent.
-    Status changes (pause, resume, archive) reach running leads within a second."""
+    Status changes (pause, resume, archive) reach running leads within a second.
+    `autopilot` replaces the autopilot settings (null removes them and the schedule);
+    pausing or archiving the campaign pauses or removes its autopilot schedule."""
     campaign = await get_owned(session, Campaign, campaign_id, principal)
     for field in ("name", "status", "timezone"):
         if field in body.model_fields_set and getattr(body, field) is None:
             raise APIError(400, "invalid_request", f"Invalid request: '{field}' cannot be null.")
+    before = campaign.model_dump()
     changed = await service.update(session, campaign, body)
+    schedule_stale = service.autopilot_schedule_stale(before, campaign)
+    if schedule_stale:
+        await autopilot_schedule.mark_stale(session, campaign)
     await session.commit()
+    if schedule_stale:
+        await _sync_autopilot(session, state, response, campaign)
     if changed:
         try:
             await service.notify_running_leads(await state.temporal(), state.settings, campaign.id)
         except (APIError, RPCError):
             # Saved; leads re-read the campaign at every wake-up and every six hours anyway.
-            response.headers["Warning"] = '199 - "running leads will pick the change up later"'
+            _warn(response, '199 - "running leads will pick the change up later"')
     return await detail(session, campaign)

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from outreach.autopilot.schemas import AutopilotIn
 from outreach.campaigns.status import CampaignStatus, Channel
 from outreach.mailboxes.status import Rotation
 from outreach.models import Campaign, Step
@@ -66,6 +67,9 @@ class CampaignCreate(In):
         False,
         description="Stop, unmailed, a lead whose address enrichment found undeliverable",
     )
+    autopilot: AutopilotIn | None = Field(
+        None, description="Daily discovery, enrichment and reply drafts (see Autopilot)"
+    )
 
 
 class CampaignUpdate(In):
@@ -83,6 +87,9 @@ class CampaignUpdate(In):
     rotation: Annotated[Rotation, Lenient] | None = None
     auto_enrich: bool | None = None
     skip_undeliverable: bool | None = None
+    autopilot: AutopilotIn | None = Field(
+        None, description="Replaces the settings; null removes them"
+    )
 
 
 class StepOut(Out):
@@ -122,6 +129,7 @@ class CampaignOut(Out):
     rotation: Rotation
     auto_enrich: bool
     skip_undeliverable: bool
+    autopilot: dict[str, Any] | None
     count: CampaignCounts = Field(serialization_alias="_count")
     created_at: Timestamp
     updated_at: Timestamp

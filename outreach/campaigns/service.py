@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from outreach import schedule
+from outreach.autopilot import service as autopilot
 from outreach.campaigns import counters
 from outreach.campaigns.schemas import CampaignCreate, CampaignUpdate, SendWindowIn, StepIn
 from outreach.campaigns.status import CampaignStatus, Channel, can_become
@@ -204,6 +205,7 @@ async def create(session: AsyncSession, workspace_id: str, body: CampaignCreate)
         rotation=body.rotation,
         auto_enrich=body.auto_enrich,
         skip_undeliverable=body.skip_undeliverable,
+        autopilot=autopilot.settings_from(body.autopilot),
         created_at=now,
         updated_at=now,
     )
@@ -253,6 +255,8 @@ async def update(session: AsyncSession, campaign: Campaign, body: CampaignUpdate
     for flag in ("auto_enrich", "skip_undeliverable"):
         if flag in given and getattr(body, flag) is not None:
             setattr(campaign, flag, getattr(body, flag))
+    if "autopilot" in given:
+        campaign.autopilot = autopilot.settings_from(body.autopilot)
     steps_after = (
         len(body.steps) if body.steps is not None else len(await load_steps(session, campaign.id))
     )
@@ -285,6 +289,14 @@ async def replace_steps(session: AsyncSession, campaign: Campaign, steps: Sequen
                 col(Step.campaign_id) == campaign.id, col(Step.position).in_(list(existing))
             )
         )
+
+
+def autopilot_schedule_stale(before: dict[str, Any], campaign: Campaign) -> bool:
+    """Whether an update changed what the campaign's autopilot schedule follows (its
+    settings, the campaign's status or time zone); `before` is `campaign.model_dump()`."""
+    if before.get("autopilot") is None and campaign.autopilot is None:
+        return False
+    return any(before.get(k) != getattr(campaign, k) for k in ("autopilot", "status", "timezone"))
 
 
 # -- reads -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from outreach.discovery.contracts import DiscoveryRequest
 from outreach.encryption.fields import seal_mailbox_password, seal_webhook_secret
 from outreach.ids import new_id
 from outreach.models import (
+    AutopilotRun,
     Campaign,
     ChannelTouch,
     DiscoveryRun,
@@ -137,6 +138,7 @@ class Resources:
     mailbox: Mailbox
     suppression: Suppression
     discovery_run: DiscoveryRun
+    autopilot_run: AutopilotRun
 
     def ids(self) -> list[str]:
         return [getattr(self, name).id for name in self.__dataclass_fields__]
@@ -228,7 +230,26 @@ async def make_resources(db: Database, workspace_id: str) -> Resources:
             DiscoveryRequest(new_id("disc"), workspace_id, campaign.id, domains=["acme.com"])
         )
         s.add(run)
+        autopilot_run = AutopilotRun(
+            id=new_id("aprun"),
+            workspace_id=workspace_id,
+            campaign_id=campaign.id,
+            trigger="manual",
+            status="completed",
+        )
+        s.add(autopilot_run)
         await s.commit()
     return Resources(
-        campaign, lead, send, reply, touch, endpoint, event, delivery, mailbox, suppression, run
+        campaign,
+        lead,
+        send,
+        reply,
+        touch,
+        endpoint,
+        event,
+        delivery,
+        mailbox,
+        suppression,
+        run,
+        autopilot_run,
     )

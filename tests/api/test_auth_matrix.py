@@ -104,6 +104,7 @@ def has_scope(op: Op) -> bool:
 
 # Which row a path parameter names: its name, or else the path segment before it.
 _KINDS = (
+    ("autopilot_run", "autopilot_run"),
     ("suppression", "suppression"),
     ("campaign", "campaign"),
     ("lead", "lead"),

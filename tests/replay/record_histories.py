@@ -1267,6 +1267,115 @@ async def lead_auto_enrich_wait_passed(r: Run) -> None:
         await r.rec.snapshot(f"enrich-{lead.id}")
 
 
+# -- campaign autopilot (0.7.0) -----------------------------------------------------------------
+
+
+async def _autopilot_campaign(r: Run, **settings: Any) -> tuple[str, Campaign]:
+    from tests.autopilot.conftest import autopilot, campaign_with_autopilot
+
+    return await campaign_with_autopilot(r.db, autopilot(**settings))
+
+
+async def _as_scheduled(r: Run, camp: Campaign) -> Any:
+    from tests.autopilot.conftest import start_as_scheduled
+
+    return await (await start_as_scheduled(r.client, r.st, camp)).result()
+
+
+@scenario
+async def autopilot_manual_quota_used(r: Run) -> None:
+    """A manual run on a day whose quota is spent: begin, nothing to discover, record."""
+    from outreach.autopilot.contracts import AutopilotDone, manual_workflow_id
+    from tests.autopilot.conftest import quota_used_today
+    from tests.replies.helpers import api, auth
+
+    key, camp = await _autopilot_campaign(r)
+    await quota_used_today(r.db, camp, 3)
+    async with api(r.st, r.client) as http:
+        got = await http.post(
+            f"/api/v1/outreach/campaigns/{camp.id}/autopilot/run", headers=auth(key)
+        )
+    assert got.status_code == 202, got.text
+    handle = r.client.get_workflow_handle(
+        manual_workflow_id(got.json()["id"]), result_type=AutopilotDone
+    )
+    assert (await handle.result()).status == "completed"
+
+
+@scenario
+async def autopilot_scheduled_drafts_replies(r: Run) -> None:
+    """A scheduled run (its run id made in the workflow) that drafts an answer to a reply
+    (a DraftReplyWorkflow child); the quota is spent, so no discovery."""
+    from outreach.models import Reply
+    from tests.autopilot.conftest import quota_used_today
+
+    _, camp = await _autopilot_campaign(r, draftReplies=True)
+    await quota_used_today(r.db, camp, 3)
+    lead = await make_lead(r.db, camp, "sam@acme.example", first_name="Sam")
+    async with r.db.session() as s:
+        s.add(
+            Reply(
+                id=new_id("reply"),
+                workspace_id=camp.workspace_id,
+                campaign_id=camp.id,
+                lead_id=lead.id,
+                from_email=lead.email,
+                subject="Re: Hello",
+                body_text="Tell me more.",
+                status="done",
+                label="interested",
+                needs_action=True,
+            )
+        )
+        await s.commit()
+    done = await _as_scheduled(r, camp)
+    assert done.drafted == 1
+
+
+@scenario
+async def autopilot_scheduled_campaign_paused(r: Run) -> None:
+    """A scheduled run that finds its campaign paused: begin says no, the run is recorded."""
+    _, camp = await _autopilot_campaign(r)
+    async with r.db.session() as s:
+        row = await s.get(Campaign, camp.id)
+        assert row is not None
+        row.status = "paused"
+        s.add(row)
+        await s.commit()
+        await s.refresh(row)
+    done = await _as_scheduled(r, row)
+    assert done.discovered == 0
+
+
+@scenario
+async def autopilot_discovers_enriches_enrols(r: Run) -> None:
+    """A scheduled run that discovers two leads on a seeded site (DiscoveryWorkflow as a
+    child, trigger `autopilot`), enriches them (EnrichLeadWorkflow children) and counts
+    them enrolled. The children's histories are recorded too."""
+    from outreach.discovery.contracts import discovery_workflow_id
+    from outreach.enrichment.contracts import enrich_workflow_id
+    from outreach.models import AutopilotRun
+    from tests.discovery.servers import MAIL_ZONES, company_site, northwind_pages
+    from tests.enrichment.servers import dns_server
+
+    with dns_server(MAIL_ZONES) as dns, company_site(northwind_pages()) as site:
+        r.st.dns_nameservers = dns.nameservers
+        r.st.enrich_fetch_timeout = 1.0
+        r.st.discovery_crawl_delay = 0.05
+        _, camp = await _autopilot_campaign(
+            r, newLeadsPerDay=2, enrich=True, discovery={"domains": [site.url]}
+        )
+        done = await _as_scheduled(r, camp)
+        assert (done.discovered, done.enriched, done.enrolled) == (2, 2, 2)
+        async with r.db.session() as s:
+            run = await s.get(AutopilotRun, done.run_id)
+            assert run is not None and run.discovery_run_id
+            leads = (await s.exec(select(Lead).where(Lead.campaign_id == camp.id))).all()
+        await r.rec.snapshot(discovery_workflow_id(run.discovery_run_id))
+        for lead in leads:
+            await r.rec.snapshot(enrich_workflow_id(lead.id))
+
+
 # -- the recording run -------------------------------------------------------------------------
 
 
