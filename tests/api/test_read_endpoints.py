@@ -124,6 +124,7 @@ async def test_campaign_list_items_have_the_seed_keys_and_true_counts(
         "rotation",
         "autoEnrich",
         "skipUndeliverable",
+        "autopilot",
     }
     assert item["_count"] == {"leads": 3, "sends": 2, "steps": 3, "replies": 1}
     assert body["data"][0]["_count"] == {"leads": 0, "sends": 0, "steps": 1, "replies": 0}
