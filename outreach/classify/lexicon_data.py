@@ -60,7 +60,6 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             r"do not contact",
             r"not to (?:e-?mail|contact) (?:me|us)",
             r"^\s*(?:please )?remove(?: me| us)?(?: please)?[.!]*\s*$",
-            r"(?:never|didn't|did not) (?:signed|sign) up",
         ],
         "de": [
             r"(?:keine|nicht) (?:\w+ ){0,2}(?:e-?mails?|mails|nachrichten|werbung|post|zusendungen"
@@ -83,7 +82,6 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             r"widerspreche[\w ]{0,20} (?:der|jeder) (?:nutzung|verarbeitung|verwendung|werbung)",
             r"(?:loschung|entfernung) (?:meiner|unserer) (?:daten|kontaktdaten|e-?mail-?adresse"
             r"|adresse)",
-            r"unerwunschte (?:werbung|e-?mail)",
             r"(?:loschen|entfernen|streichen|nehmen|tragen) sie (?:mich|uns|meine (?:adresse|"
             r"e-?mail-?adresse|e-?mail|daten|kontaktdaten))",
             r"(?:aus|von) (?:ihrem|ihrer|dem|der|eurem|eurer|diesem|ihren) (?:e-?mail-?)?"
@@ -1532,13 +1530,24 @@ KEYWORDS: dict[str, dict[str, list[str]]] = {
         "pt": [r"ligacao", r"reuniao", r"chamada"],
         "nl": [r"afspraak", r"bellen", r"gesprek"],
     },
+    # The data-protection laws are named mostly to demand erasure.
     "unsubscribe_request": {
-        "en": [r"spam(?:ming|med)?", r"unsolicited", r"gdpr"],
-        "de": [r"unerwunscht", r"dsgvo", r"spam"],
-        "fr": [r"non sollicite", r"rgpd", r"spam"],
-        "es": [r"no solicitado", r"rgpd", r"spam"],
-        "pt": [r"nao solicitado", r"lgpd", r"spam"],
-        "nl": [r"ongevraagd", r"avg", r"spam"],
+        "en": [r"gdpr"],
+        "de": [r"dsgvo"],
+        "fr": [r"rgpd"],
+        "es": [r"rgpd"],
+        "pt": [r"lgpd"],
+        "nl": [r"avg"],
+    },
+    # A spam complaint without a removal request is `other` (reply-labels.md); a removal
+    # request matches the unsubscribe lexicon above, whatever else the reply says.
+    "other": {
+        "en": [r"spam(?:ming|med)?", r"unsolicited"],
+        "de": [r"unerwunscht", r"spam"],
+        "fr": [r"non sollicite", r"spam"],
+        "es": [r"no solicitado", r"spam"],
+        "pt": [r"nao solicitado", r"spam"],
+        "nl": [r"ongevraagd", r"spam"],
     },
 }
 
@@ -1562,15 +1571,28 @@ ACK_ONLY_PATTERN = (
 # never from the frozen test split). Appended to LEXICON["unsubscribe"].
 _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
     "en": [
+        r"(?:erasure|deletion) of (?:all )?(?:my|our|the) (?:personal )?(?:data|details|"
+        r"information)",
+        r"right to (?:erasure|be forgotten)",
+        r"(?:article|art\.?) ?17 (?:of the )?(?:gdpr|uk gdpr)",
         r"no (?:more|further) (?:e-?mails?|mails|messages|mailings)(?: please)?",
         r"(?:remove|delete|erase) (?:me|my (?:address|e-?mail|details|data|contact details))",
         r"(?:delete|remove|erase) me from",
         r"(?:don't|do not|dont) (?:send|want) (?:me )?any (?:more|further)",
         r"opt(?:-| )?out",
         r"^\s*(?:stop|remove|unsubscribe)[^\w\n]*$",
-        r"(?:i )?(?:never|didn't|did not) (?:opt(?:ed)? in|subscribe|sign up|ask for this)",
     ],
     "de": [
+        r"bitte (?:loschen|entfernen|austragen|streichen)(?! sie (?:diese|die|das))",
+        r"(?:will|mochte|wollen|mochten) nichts (?:mehr )?von (?:ihnen|euch|dir|ihrer firma) "
+        r"(?:bekommen|erhalten|horen|lesen)",
+        r"nehmen sie (?:meine|unsere) (?:[\w-]+ )?(?:adresse|e-?mail|daten|kontaktdaten) raus",
+        r"(?:kontaktaufnahme|werbung|zusendungen?|nutzung meiner daten|"
+        r"verarbeitung meiner daten) widerspreche ich",
+        r"widerspreche (?:ich )?(?:hiermit )?(?:ausdrucklich )?(?:der|jeder|"
+        r"ihrer) (?:weiteren )?(?:kontaktaufnahme|nutzung|verarbeitung|werbung|zusendung)",
+        r"(?:art\.?|artikel) ?17 dsgvo",
+        r"(?:daten|kontaktdaten|adresse)\b[\w ,]{0,80}\b(?:zu )?loschen",
         r"(?:aus|von) (?:dem|ihrem|ihrer|der|eurem|eurer|diesem|dieser) (?:[\w-]+ )?"
         r"(?:verteiler|liste|mailingliste|kontaktliste|datenbank)",
         r"keine (?:[\w-]+ ){0,2}(?:mails?|e-?mails?|nachrichten|werbung|zusendungen) mehr",
@@ -1579,34 +1601,47 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:loschen|entfernen|streichen) sie (?:mich|meine|uns)",
         r"(?:abbestellen|austragen|abmelden)",
         r"^\s*(?:stopp?|abmelden|austragen)[^\w\n]*$",
-        r"(?:nie|nicht) (?:angemeldet|eingetragen)",
         r"(?:meine|unsere) (?:adresse|e-?mail-?adresse|daten) (?:\w+ ){0,2}(?:raus|loschen|"
         r"entfernen|streichen)",
     ],
     "fr": [
+        r"(?:desabonnez|desinscrivez|retirez|supprimez|rayez)(?:-| )(?:moi|nous)",
+        r"(?:je m\'oppose|nous nous opposons|opposition) a (?:toute |la |votre |"
+        r"vos )?(?:prospection|sollicitations?|utilisation de mes donnees|"
+        r"traitement de mes donnees)",
+        r"droit (?:a l\'effacement|d\'opposition)",
         r"(?:supprimez|effacez|retirez|enlevez|supprimer|effacer|retirer) (?:mes|nos|mon|notre) "
         r"(?:donnees|coordonnees|adresse|e-?mail|contact)",
         r"(?:suppression|effacement) de (?:mes|nos) (?:donnees|coordonnees)",
         r"(?:retirez|supprimez|enlevez)(?:-| )(?:moi|nous)",
         r"plus (?:de|aucun) (?:mails?|e-?mails?|messages|courriels?)",
         r"ne (?:m'|me |nous )?(?:ecrivez|envoyez|contactez|relancez|sollicitez) plus",
-        r"ne plus (?:me |nous )?(?:contacter|ecrire|relancer|solliciter|envoyer)",
+        r"ne plus (?:me |m'|nous )?(?:contacter|ecrire|relancer|solliciter|envoyer)",
         r"(?:je ne veux|nous ne voulons) plus (?:recevoir|etre contacte)",
         r"^\s*(?:stop|desinscription|desabonnement)[.!]*(?: svp| merci)?[^\w\n]*$",
-        r"jamais inscrit",
     ],
     "es": [
+        r"no (?:me |nos )?(?:vuelvan|vuelvas|vuelva|volvais) a "
+        r"(?:escribir|contactar|enviar|mandar)\w*",
+        r"(?:elimin|borr|quit|sac)(?:ad|en|a|e)(?:me|nos)\b",
+        r"(?:elimin|borr)(?:ad|en|a) (?:mi|nuestro) (?:correo|email|contacto|direccion)",
+        r"derecho (?:de supresion|al olvido|de oposicion)",
+        r"me opongo a (?:que|recibir|cualquier|todo|toda)",
         r"^\s*(?:por favor,? )?(?:la )?baja(?:,? (?:por favor|gracias))?[^\w\n]*$",
-        r"(?:elimin|borr|quit|sac)\w* (?:mis|nuestros|mi) "
+        r"(?:elimin|borr|quit|sac)(?!ad[oa]s?\b)\w* (?:mis|nuestros|mi) "
         r"(?:datos|correo|direccion|email|contacto)",
         r"(?:eliminacion|supresion|borrado) de (?:mis|nuestros) datos",
         r"(?:elimin|borr|quit|sac)\w*(?:me|nos) de (?:la|vuestra|tu|su) (?:lista|base)",
         r"no (?:me|nos) (?:contact|escrib|mand|envi)\w* (?:mas|nunca)",
         r"no (?:mas|quiero mas) (?:correos|emails|mensajes)",
         r"(?:dame|darme|denme|darnos|quiero darme) de baja",
-        r"nunca me (?:suscribi|registre|apunte)",
     ],
     "pt": [
+        r"(?:me|nos) (?:remov|exclu|tir|apag)(?:am|em|a|e)\b",
+        r"(?:apag|exclu|remov)(?:uem|am|em) (?:o |a )?(?:meu|minha|nosso) "
+        r"(?:e-?mail|contato|endereco|cadastro|dados)",
+        r"(?:eliminacao|exclusao|apagamento) (?:de todos os |dos |de )?(?:meus|nossos) dados",
+        r"(?:me oponho|oponho-me) a (?:receber|qualquer|que)",
         r"(?:apag|exclu|remov|delet|tir)\w* (?:os |o |a )?(?:meus|meu|minha|nossos) "
         r"(?:dados|contatos?|email|e-mail|endereco|cadastro)",
         r"exclusao (?:dos|de) (?:meus|nossos) dados",
@@ -1618,10 +1653,13 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"nao (?:me |nos )?(?:contat|contact|procur)\w* mais",
         r"(?:pare|parem|para) de (?:me |nos )?(?:enviar|mandar|escrever|contatar)",
         r"^\s*(?:pare|parem|remover|descadastre|descadastrar)[^\w\n]*$",
-        r"nunca me cadastrei",
         r"(?:chega|basta) de e-?mails",
     ],
     "nl": [
+        r"(?:uit|van) (?:uw|jullie|je|het|de|dit) (?:[\w-]+ )?(?:bestand|database|mailinglijst|"
+        r"mailing|verzendlijst|lijst|systeem|adressenbestand|crm) (?:te )?(?:verwijderen|halen|"
+        r"schrappen|afhalen)",
+        r"(?:persoons)?gegevens\b[\w ,]{0,60}\b(?:te )?(?:verwijderen|wissen)",
         r"geen (?:contact|e-?mails?|mails|berichten|mailtjes) meer",
         r"(?:neem|neemt|neem je) geen contact (?:meer )?(?:met (?:me|mij|ons) )?op",
         r"niet meer (?:mailen|e-?mailen|contacteren|benaderen|berichten)",
@@ -1631,8 +1669,70 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"verwijdering van (?:mijn|onze) gegevens",
         r"(?:afmelden|uitschrijven)",
         r"^\s*stop[^\w\n]*$",
-        r"(?:nooit|niet) (?:aangemeld|ingeschreven)",
     ],
 }
 for _lang, _patterns in _UNSUBSCRIBE_MORE.items():
     LEXICON["unsubscribe"][_lang].extend(_patterns)
+
+
+# A short "yes" takes its meaning from what the quoted message asked (reply-labels.md). A reply
+# is a short yes when, besides greetings, thanks, "please" and at most one other word (a
+# name), it holds only these words.
+AFFIRM_WORDS = (
+    r"yes|yeah|yep|yup|sure|sure thing|please do|go ahead|why not|absolutely|definitely|"
+    r"of course|sounds good|works for me|let's do it|lets do it|"
+    r"ja|gerne|gern|klar|na klar|passt|jawohl|sicher|selbstverstandlich|gerne doch|"
+    r"einverstanden|machen wir|warum nicht|klingt gut|"
+    r"oui|ouais|volontiers|d'accord|bien sur|pourquoi pas|avec plaisir|ca marche|"
+    r"allez-y|allez y|carrement|ca me va|"
+    r"si|claro|dale|vale|por supuesto|de acuerdo|adelante|por que no|venga|"
+    r"me parece bien|sale|con gusto|encantad[oa]|"
+    r"sim|pode|pode ser|bora|com certeza|manda|pode mandar|por que nao|claro que sim|"
+    r"graag|zeker|akkoord|doe maar|lijkt me goed|waarom niet|klinkt goed|natuurlijk|"
+    r"uiteraard|stuur maar"
+)
+# Words a short yes may carry besides its "yes"; alone they are an acknowledgement ("Top,
+# thanks!", "Perfecto, gracias", "Alles klar"), which stays `other`.
+AFFIRM_FILLER = (
+    r"hi|hey|hello|dear|hallo|moin|servus|bonjour|salut|hola|buenas|ola|oi|hoi|beste|"
+    r"thanks?|thank you|thx|ty|cheers|danke|danke schon|vielen dank|merci|merci beaucoup|"
+    r"gracias|muchas gracias|obrigad[oa]|valeu|bedankt|dank je(?: wel)?|dank u(?: wel)?|"
+    r"please|pls|bitte|s'il vous plait|svp|por favor|alstublieft|alsjeblieft|aub|"
+    r"send|it|over|me|mir|moi|me lo|mandame|envoyez|stuur|that|das|ca|"
+    r"would be great|great|super|cool|nice|good|with pleasure|ok|okay|oke|alles klar|"
+    r"perfect|fine|deal|parfait|entendu|perfecto|genial|perfeito|otimo|beleza|fechado|"
+    r"combinado|certo|tudo bem|prima|goed|is goed|top"
+)
+NEGATION_WORDS = (
+    r"no|not|nope|never|nein|nicht|kein|keine|non|pas|jamais|nunca|nao|nee|niet|geen|nooit|"
+    r"but|aber|mais|pero|maar|later|spater|plus tard|despues|depois"
+)
+# Questions in a quoted pitch that are its opt-out footer, not its ask.
+QUOTE_FOOTER_PATTERN = (
+    r"unsubscri|opt(?:-| )?out|no (?:more|further) (?:e-?mails|messages)|stop (?:receiving|"
+    r"getting)|"
+    r"plus recevoir|plus de (?:mails|messages|e-?mails)|weitere(?:n)? (?:e-?mails|mails|"
+    r"nachrichten)|"
+    r"keine (?:e-?mails|mails|nachrichten)|recibir (?:mas|estos)|mas correos|receber (?:mais|"
+    r"estes)|"
+    r"mais e-?mails|geen (?:berichten|e-?mails|mails) meer|not interested|nicht interessiert|"
+    r"kein interesse|abmelden|"
+    r"austragen|pas interesse|desinscri|desabonn|no te interesa|no le interesa|de baja|"
+    r"nao tem interesse|nao (?:te |lhe )?interessa|descadastr|geen interesse|afmelden|"
+    r"uitschrijven|wrong person|right person|falsche person|bonne personne|persona adecuada|"
+    r"pessoa certa|juiste persoon"
+)
+# A quoted ask that proposes a call, a meeting or a time (else it offers material).
+ASK_MEETING_PATTERN = (
+    r"call|chat|meeting|meet|demo|talk|minutes|mins?|calendar|slot|walkthrough|zoom|teams|"
+    r"coffee|"
+    r"telefonat|termin|gesprach|sprechen|treffen|anruf|telefonieren|austausch|videocall|"
+    r"appel|rendez-vous|rdv|echange|echanger|visio|creneau|"
+    r"reunion|llamada|videollamada|hablar|charla|cafe|"
+    r"reuniao|ligacao|conversa|conversar|chamada|bate-papo|papo|"
+    r"gesprek|bellen|afspraak|kennismaking|kennismaken|koffie|"
+    r"monday|tuesday|wednesday|thursday|friday|montag|dienstag|mittwoch|donnerstag|freitag|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|"
+    r"segunda|terca|quarta|quinta|sexta|maandag|dinsdag|woensdag|donderdag|vrijdag|"
+    r"\d{1,2}(?::\d{2})?\s?(?:am|pm|h|uhr|u)|\d{1,2}:\d{2}"
+)

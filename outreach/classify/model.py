@@ -111,6 +111,8 @@ def combine(reply: ReplyText, an: Analysis, model: ReplyModel | None = None) -> 
             max(rules.confidence, 0.95),
             [*rules.reasons, "rules: an explicit opt-out wins over every other label"],
         )
+    if an.yes_to:
+        return rules
     if "rule: acknowledgement only" in rules.reasons or (
         not an.folded.strip() and not an.headers.auto
     ):

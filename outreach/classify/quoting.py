@@ -241,3 +241,15 @@ def strip_quoted(body: str) -> str:
     lines = _cut_signature(lines)
     lines = _cut_signoff(lines)
     return _tidy(lines)
+
+
+def quoted_history(body: str) -> str:
+    """The quoted part of a reply (the message it answers), ``>`` markers removed: from the
+    first attribution, separator or Outlook header block on, and every ``>`` line."""
+    if not body:
+        return ""
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found = _find_history(lines)
+    start = found[0] if found else len(lines)
+    out = [ln for ln in lines[:start] if _is_quote(ln)] + lines[start:]
+    return "\n".join(re.sub(r"^(?:\s*>)+ ?", "", ln) for ln in out)

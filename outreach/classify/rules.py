@@ -9,8 +9,15 @@ from . import lexicon
 from .dates import extract_return_date
 from .headers import HeaderEvidence, header_evidence
 from .lexicon import Hit
+from .lexicon_data import (
+    AFFIRM_FILLER,
+    AFFIRM_WORDS,
+    ASK_MEETING_PATTERN,
+    NEGATION_WORDS,
+    QUOTE_FOOTER_PATTERN,
+)
 from .models import Classification, ReplyText
-from .quoting import strip_quoted
+from .quoting import quoted_history, strip_quoted
 from .referral import extract_referral_email
 from .text import fold
 
@@ -85,6 +92,54 @@ _FUTURE_POINTER = re.compile(
 )
 
 
+_AFFIRM = re.compile(rf"(?:{AFFIRM_WORDS})(?![\w'])")
+_FILLER = re.compile(rf"(?:{AFFIRM_FILLER})(?![\w'])")
+_NEGATION = re.compile(rf"(?:{NEGATION_WORDS})(?![\w'])")
+_FOOTER = re.compile(QUOTE_FOOTER_PATTERN)
+_ASK_MEETING = re.compile(rf"\b(?:{ASK_MEETING_PATTERN})\b")
+_QUESTION = re.compile(r"[^?.!\n]*\?")
+
+
+def is_short_yes(folded: str) -> bool:
+    """Only "yes" words, greetings, thanks and at most one other word (a name), e.g. "Yes",
+    "Sure, send it over", "Ja gerne", "Sim, pode mandar", "Oui merci Paul"."""
+    if "?" in folded:
+        return False
+    text = re.sub(r"[^\w' -]+", " ", folded).strip()
+    if not text or len(text.split()) > 7:
+        return False
+    affirmed = False
+    unknown = 0
+    pos = 0
+    while pos < len(text):
+        if text[pos] == " " or text[pos] == "-":
+            pos += 1
+            continue
+        if _NEGATION.match(text, pos):
+            return False
+        m = _AFFIRM.match(text, pos)
+        if m:
+            affirmed = True
+        else:
+            m = _FILLER.match(text, pos) or re.compile(r"[\w']+").match(text, pos)
+            if m and not _FILLER.match(text, pos):
+                unknown += 1
+        assert m is not None
+        pos = m.end()
+    return affirmed and unknown <= 1
+
+
+def quoted_ask(body: str) -> str | None:
+    """What the quoted message asked, from its questions that are not an opt-out footer:
+    "meeting" when one proposes a call, a meeting or a time, else "material" (send more,
+    interested?); None when nothing is quoted or nothing was asked."""
+    quoted = fold(quoted_history(body))
+    asks = [q for q in _QUESTION.findall(quoted) if not _FOOTER.search(q)]
+    if not asks:
+        return None
+    return "meeting" if any(_ASK_MEETING.search(q) for q in asks) else "material"
+
+
 @dataclass
 class Analysis:
     """Everything the rule layer found; ``classification`` is its verdict."""
@@ -94,6 +149,8 @@ class Analysis:
     headers: HeaderEvidence
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     classification: Classification | None = None
+    # A short "yes" to what the quoted message asked ("meeting" or "material"), else None.
+    yes_to: str | None = None
 
     @property
     def unsubscribe(self) -> bool:
@@ -170,6 +227,8 @@ def analyse(reply: ReplyText) -> Analysis:
         h for h in hits["interested_weak"] if not _overlaps(h, hits["interested_strong"])
     ]
     an.hits = hits
+    if not hits["unsubscribe"] and not ev.auto and is_short_yes(folded):
+        an.yes_to = quoted_ask(reply.body or "")
     an.classification = _decide(reply, an, subj_auto, fsubject)
     return an
 
@@ -185,6 +244,11 @@ def _decide(reply: ReplyText, an: Analysis, subj_auto: list[Hit], fsubject: str)
         reasons += [_reason("unsubscribe", h) for h in hits["unsubscribe"][:2]]
         conf = 0.97 if len(hits["unsubscribe"]) > 1 else 0.94
         return Classification("unsubscribe_request", conf, reasons)
+
+    # 2. A short "yes" means yes to what the quoted message asked.
+    if an.yes_to:
+        label = "meeting_request" if an.yes_to == "meeting" else "interested"
+        return Classification(label, 0.85, [f"rule: a short yes to the quoted {an.yes_to} ask"])
 
     machine_reasons = list(ev.reasons)
     if subj_auto:

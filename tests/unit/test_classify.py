@@ -552,3 +552,83 @@ def test_a_reply_under_a_thousand_attribution_lines_is_read_without_recursion() 
 
     quoted = "On Mon, Jan 5, 2026 at 10:00 AM Sam <sam@example.com> wrote:\n" * 1000
     assert strip_quoted(quoted + "Thanks, sounds good.\n") == "Thanks, sounds good."
+
+
+# --------------------------------------------------------------------------- a short yes
+
+
+MATERIAL_QUOTE = (
+    "\n\nLe mar. 17 nov. 2026 à 09:30, Léa Fournier <lea@signeo.example> a écrit :\n"
+    "> Bonjour Odile,\n>\n> Je peux vous envoyer notre fiche produit d'une page ?\n>\n"
+    "> Vous ne souhaitez plus recevoir nos messages ? Désabonnez-vous.\n"
+)
+MEETING_QUOTE_DE = (
+    "\n\nAm Mo., 16. Nov. 2026 um 09:40 schrieb Kai Neumann <kai@vertragsradar.example>:\n"
+    "> Hallo Marion,\n>\n> Passt Ihnen Dienstag um 10 Uhr für ein kurzes Telefonat?\n>\n"
+    "> Keine Lust auf weitere E-Mails? Einfach abmelden.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Yes" + PITCH_QUOTE, "meeting_request"),  # the quote proposed a meeting
+        ("Ja gerne" + MEETING_QUOTE_DE, "meeting_request"),
+        ("Oui, merci !" + MATERIAL_QUOTE, "interested"),  # the quote offered a one-pager
+        ("Sure, send it over" + MATERIAL_QUOTE, "interested"),
+    ],
+)
+def test_a_short_yes_means_yes_to_what_the_quoted_message_asked(body: str, expected: str) -> None:
+    assert label(body) == expected
+
+
+def test_an_opt_out_footer_question_in_the_quote_is_not_its_ask() -> None:
+    # The pitch's only real question offers material; "Keine Lust auf weitere E-Mails?" is
+    # its footer, so the yes is not to a meeting.
+    quote = MEETING_QUOTE_DE.replace(
+        "Passt Ihnen Dienstag um 10 Uhr für ein kurzes Telefonat?",
+        "Darf ich Ihnen unsere Preisliste schicken?",
+    )
+    assert label("Ja, gerne." + quote) == "interested"
+
+
+@pytest.mark.parametrize("body", ["Top, dank je wel!", "Perfecto, gracias.", "Ok thanks"])
+def test_an_acknowledgement_under_an_ask_is_not_a_yes(body: str) -> None:
+    assert label(body + PITCH_QUOTE) == "other"
+
+
+def test_a_short_no_or_a_hedged_yes_is_not_taken_as_yes() -> None:
+    assert label("Yes, but not this quarter." + PITCH_QUOTE) != "meeting_request"
+    assert label("No thanks" + PITCH_QUOTE) not in ("meeting_request", "interested")
+
+
+# --------------------------------------------------------------------------- opt-out wording
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Under Article 17 GDPR I request the erasure of all personal data you hold about me.",
+        "Einer weiteren Kontaktaufnahme widerspreche ich ausdrücklich.",
+        "Je m'oppose à toute prospection commerciale par email de votre part.",
+        "Merci pour votre message. PS : merci de ne plus m'écrire à cette adresse.",
+        "Graag mijn e-mailadres uit uw bestand verwijderen.",
+        "Dat regelt Rob bij ons (rob@dijkstra.example). Mij graag uit de mailing halen.",
+    ],
+)
+def test_data_erasure_and_objection_to_contact_are_opt_outs(body: str) -> None:
+    assert label(body + PITCH_QUOTE) == "unsubscribe_request"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "¿De dónde habéis sacado mi correo?",  # where did you get my address: other
+        "This is spam. I never signed up for anything from you people.",
+        "C'est du spam, je n'ai jamais demandé à recevoir quoi que ce soit de votre part.",
+    ],
+)
+def test_a_spam_complaint_without_a_removal_request_is_no_rule_opt_out(body: str) -> None:
+    from outreach.classify.rules import classify as rules_only
+
+    assert rules_only(reply(body)).label != "unsubscribe_request"
