@@ -26,7 +26,10 @@ LEXICON: dict[str, dict[str, list[str]]] = {
     "unsubscribe": {
         "en": [
             r"(?:remove|removed|removing|take|taken|delete|deleted|erase|unsubscribe|unsubscribed"
-            r"|drop|dropped|exclude|excluded)(?: me| us)?[\w ]{0,25} (?:from|off) (?:your|the|this"
+            r"|drop|dropped|exclude|excluded)(?: me| us)?"
+            # not a disclaimer's "remove any copies (of this message) from your system"
+            r"(?! (?:any |all )?(?:copies|copy|this (?:e-?mail|message)|the message|it)\b)"
+            r"[\w ]{0,25} (?:from|off) (?:your|the|this"
             r"|these|all|any|my)[\w ]{0,20} (?:list|lists|outreach|database|sequence|sequences"
             r"|campaign|campaigns|mailings?|e-?mails?|crm|system|contacts|distribution)",
             r"(?:stop|quit|cease) (?:sending|emailing|e-mailing|contacting|messaging|writing"
@@ -1571,6 +1574,13 @@ ACK_ONLY_PATTERN = (
 # never from the frozen test split). Appended to LEXICON["unsubscribe"].
 _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
     "en": [
+        r"how (?:do|can|could) i (?:get off|unsubscribe|opt out|be removed|get removed|"
+        r"stop (?:these|your))",
+        r"(?:i\'d|i would|id) (?:much )?rather not (?:get|receive|be sent|hear) "
+        r"(?:these|this|them|any more|anything|your|such)",
+        r"(?:took|taken|taking) (?:me|us) off",
+        r"please remove (?:his|her|their|my|our) (?:name|details|data|address|contact|e-?mail|"
+        r"information)",
         r"(?:erasure|deletion) of (?:all )?(?:my|our|the) (?:personal )?(?:data|details|"
         r"information)",
         r"right to (?:erasure|be forgotten)",
@@ -1583,6 +1593,11 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"^\s*(?:stop|remove|unsubscribe)[^\w\n]*$",
     ],
     "de": [
+        r"(?:mochte|will|mochten|wollen|wurde)(?: [\w-]+){0,4} nicht mehr (?:bekommen|erhalten|"
+        r"zugeschickt)",
+        r"(?:schicken|senden) sie mir (?:bitte )?nichts mehr",
+        r"wie (?:kann ich mich|melde ich mich|komme ich) (?:\w+ ){0,3}(?:ab|austragen|raus|"
+        r"abmelden)",
         r"bitte (?:loschen|entfernen|austragen|streichen)(?! sie (?:diese|die|das))",
         r"(?:will|mochte|wollen|mochten) nichts (?:mehr )?von (?:ihnen|euch|dir|ihrer firma) "
         r"(?:bekommen|erhalten|horen|lesen)",
@@ -1605,6 +1620,9 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"entfernen|streichen)",
     ],
     "fr": [
+        r"prefer\w* ne (?:plus|pas) (?:recevoir|etre contacte|etre sollicite)",
+        r"(?:me|nous) (?:sortir|retirer|enlever|desinscrire) de (?:votre|vos|la|cette|ce)",
+        r"comment (?:me desinscrire|me desabonner|ne plus recevoir|faire pour ne plus)",
         r"(?:desabonnez|desinscrivez|retirez|supprimez|rayez)(?:-| )(?:moi|nous)",
         r"(?:je m\'oppose|nous nous opposons|opposition) a (?:toute |la |votre |"
         r"vos )?(?:prospection|sollicitations?|utilisation de mes donnees|"
@@ -1621,6 +1639,13 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"^\s*(?:stop|desinscription|desabonnement)[.!]*(?: svp| merci)?[^\w\n]*$",
     ],
     "es": [
+        r"prefer\w* no (?:recibir|que me (?:escrib|contact|envi))",
+        r"no (?:me|nos) (?:incluyais|incluyan|incluyas|incluya|metais|metan) en (?:mas|vuestros|"
+        r"sus|tus)",
+        r"(?:sacadme|sacame|saqueme|saquenme|quitadme|quitame|quiteme) de",
+        r"(?:supriman|eliminen|borren) (?:de (?:su|vuestro|tu) \w+ )?(?:los|todos los|mis|"
+        r"sus) datos",
+        r"como (?:me doy|hago para darme|puedo darme) de baja",
         r"no (?:me |nos )?(?:vuelvan|vuelvas|vuelva|volvais) a "
         r"(?:escribir|contactar|enviar|mandar)\w*",
         r"(?:elimin|borr|quit|sac)(?:ad|en|a|e)(?:me|nos)\b",
@@ -1628,7 +1653,7 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"derecho (?:de supresion|al olvido|de oposicion)",
         r"me opongo a (?:que|recibir|cualquier|todo|toda)",
         r"^\s*(?:por favor,? )?(?:la )?baja(?:,? (?:por favor|gracias))?[^\w\n]*$",
-        r"(?:elimin|borr|quit|sac)(?!ad[oa]s?\b)\w* (?:mis|nuestros|mi) "
+        r"(?:elimin|borr|quit|sac)(?!ad[oa]s?\b|aste|aron\b|o\b)\w* (?:mis|nuestros|mi) "
         r"(?:datos|correo|direccion|email|contacto)",
         r"(?:eliminacion|supresion|borrado) de (?:mis|nuestros) datos",
         r"(?:elimin|borr|quit|sac)\w*(?:me|nos) de (?:la|vuestra|tu|su) (?:lista|base)",
@@ -1637,6 +1662,11 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:dame|darme|denme|darnos|quiero darme) de baja",
     ],
     "pt": [
+        r"prefer\w* nao (?:receber|ser contatad|ser contactad)",
+        r"^\s*sair[.!]*\s*$",
+        r"(?:como (?:faco|posso) (?:para )?)?sair (?:dessa|desta|da) (?:lista|base|mailing)",
+        r"(?:eliminem|apaguem|excluam|removam) (?:do (?:vosso|seu) \w+ )?(?:os|todos os|"
+        r"meus) dados",
         r"(?:me|nos) (?:remov|exclu|tir|apag)(?:am|em|a|e)\b",
         r"(?:apag|exclu|remov)(?:uem|am|em) (?:o |a )?(?:meu|minha|nosso) "
         r"(?:e-?mail|contato|endereco|cadastro|dados)",
@@ -1656,6 +1686,12 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:chega|basta) de e-?mails",
     ],
     "nl": [
+        r"(?:zet|plaats) (?:me|mij|ons) (?:\w+ ){0,3}niet (?:meer )?op (?:jullie|uw|je|de) "
+        r"(?:\w+ )?(?:lijst|mailinglijst|verzendlijst)",
+        r"(?:uit|van) (?:je|jullie|uw|de) (?:\w+ )?(?:reeks|sequentie|mailing|"
+        r"lijst) (?:te )?(?:halen|verwijderen)",
+        r"hoe (?:meld|schrijf) ik (?:me|mij) (?:\w+ ){0,4}(?:af|uit)",
+        r"(?:verwijder|wis) (?:al )?(?:mijn|onze) (?:gegevens|adres|e-?mailadres)",
         r"(?:uit|van) (?:uw|jullie|je|het|de|dit) (?:[\w-]+ )?(?:bestand|database|mailinglijst|"
         r"mailing|verzendlijst|lijst|systeem|adressenbestand|crm) (?:te )?(?:verwijderen|halen|"
         r"schrappen|afhalen)",
@@ -1724,7 +1760,9 @@ QUOTE_FOOTER_PATTERN = (
 )
 # A quoted ask that proposes a call, a meeting or a time (else it offers material).
 ASK_MEETING_PATTERN = (
-    r"call|chat|meeting|meet|demo|talk|minutes|mins?|calendar|slot|walkthrough|zoom|teams|"
+    r"call|chat|meeting|meet|demo(?! ?video)|talk|minutes|mins?|calendar|slot|walkthrough|zoom|"
+    r"teams|availability|available|\w*(?:afspraak|gesprek|termin|gesprach|telefonat)|"
+    r"verfugbar\w*|disponib\w*|beschikbaar|inplannen|"
     r"coffee|"
     r"telefonat|termin|gesprach|sprechen|treffen|anruf|telefonieren|austausch|videocall|"
     r"appel|rendez-vous|rdv|echange|echanger|visio|creneau|"
@@ -1735,4 +1773,19 @@ ASK_MEETING_PATTERN = (
     r"lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|"
     r"segunda|terca|quarta|quinta|sexta|maandag|dinsdag|woensdag|donderdag|vrijdag|"
     r"\d{1,2}(?::\d{2})?\s?(?:am|pm|h|uhr|u)|\d{1,2}:\d{2}"
+)
+
+# A quoted question in which the sender offers to stop ("Should I close your file?", "Soll ich
+# Sie aus meinem Verteiler nehmen?"): a short yes to it is an opt-out.
+ASK_STOP_PATTERN = (
+    r"(?:should|shall|do you want me to|would you like me to|want me to|prefer (?:that )?i|"
+    r"soll ich|sollen wir|mochten sie,? dass ich|wollen sie,? dass ich|lieber,? dass ich|"
+    r"voulez-vous que je|souhaitez-vous que je|dois-je|preferez-vous que je|"
+    r"prefier\w* que|quier\w* que|"
+    r"quer que eu|prefere que eu|devo|"
+    r"zal ik|moet ik|wil je dat ik|wilt u dat ik|liever dat ik)"
+    r"[\w ,'-]{0,60}?\b(?:stop|remove|close your file|take you off|unsubscribe|leave you alone|"
+    r"verteiler|liste|aufhoren|nicht mehr|in ruhe|arret\w*|cess\w*|retire|plus (?:vous )?ecrire|"
+    r"deje de|pare de|parar|dejar de|de baja|lista|tirar|remover|"
+    r"stoppen|verwijder|afmelden|ophouden|niet meer|lijst)\b"
 )

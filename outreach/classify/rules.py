@@ -13,6 +13,7 @@ from .lexicon_data import (
     AFFIRM_FILLER,
     AFFIRM_WORDS,
     ASK_MEETING_PATTERN,
+    ASK_STOP_PATTERN,
     NEGATION_WORDS,
     QUOTE_FOOTER_PATTERN,
 )
@@ -97,6 +98,7 @@ _FILLER = re.compile(rf"(?:{AFFIRM_FILLER})(?![\w'])")
 _NEGATION = re.compile(rf"(?:{NEGATION_WORDS})(?![\w'])")
 _FOOTER = re.compile(QUOTE_FOOTER_PATTERN)
 _ASK_MEETING = re.compile(rf"\b(?:{ASK_MEETING_PATTERN})\b")
+_ASK_STOP = re.compile(rf"\b{ASK_STOP_PATTERN}")
 _QUESTION = re.compile(r"[^?.!\n]*\?")
 
 
@@ -130,11 +132,15 @@ def is_short_yes(folded: str) -> bool:
 
 
 def quoted_ask(body: str) -> str | None:
-    """What the quoted message asked, from its questions that are not an opt-out footer:
+    """What the quoted message asked: "stop" when the sender offered to stop writing
+    ("Should I close your file?"); else, from its questions that are not an opt-out footer,
     "meeting" when one proposes a call, a meeting or a time, else "material" (send more,
     interested?); None when nothing is quoted or nothing was asked."""
     quoted = fold(quoted_history(body))
-    asks = [q for q in _QUESTION.findall(quoted) if not _FOOTER.search(q)]
+    questions = _QUESTION.findall(quoted)
+    if any(_ASK_STOP.search(q) for q in questions):
+        return "stop"
+    asks = [q for q in questions if not _FOOTER.search(q)]
     if not asks:
         return None
     return "meeting" if any(_ASK_MEETING.search(q) for q in asks) else "material"
@@ -149,7 +155,7 @@ class Analysis:
     headers: HeaderEvidence
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     classification: Classification | None = None
-    # A short "yes" to what the quoted message asked ("meeting" or "material"), else None.
+    # A short "yes" to what the quoted message asked ("stop", "meeting" or "material").
     yes_to: str | None = None
 
     @property
@@ -247,7 +253,9 @@ def _decide(reply: ReplyText, an: Analysis, subj_auto: list[Hit], fsubject: str)
 
     # 2. A short "yes" means yes to what the quoted message asked.
     if an.yes_to:
-        label = "meeting_request" if an.yes_to == "meeting" else "interested"
+        label = {"stop": "unsubscribe_request", "meeting": "meeting_request"}.get(
+            an.yes_to, "interested"
+        )
         return Classification(label, 0.85, [f"rule: a short yes to the quoted {an.yes_to} ask"])
 
     machine_reasons = list(ev.reasons)

@@ -632,3 +632,43 @@ def test_a_spam_complaint_without_a_removal_request_is_no_rule_opt_out(body: str
     from outreach.classify.rules import classify as rules_only
 
     assert rules_only(reply(body)).label != "unsubscribe_request"
+
+
+def test_a_yes_to_the_senders_offer_to_stop_is_an_opt_out() -> None:
+    quote = (
+        "\n\nOn Fri, Jan 9, 2026 at 4:19 PM Marcus Hale <marcus@leadloom.example> wrote:\n"
+        "> Hi Jordan,\n>\n> I've reached out a couple of times and haven't heard back.\n>\n"
+        "> Should I close your file and stop emailing you?\n>\n> Marcus\n"
+    )
+    assert label("yes" + quote) == "unsubscribe_request"
+    # "Preisliste" holds "liste", but offering a price list is no offer to stop.
+    offer = MEETING_QUOTE_DE.replace(
+        "Passt Ihnen Dienstag um 10 Uhr für ein kurzes Telefonat?",
+        "Soll ich Ihnen unsere Preisliste schicken?",
+    )
+    assert label("Ja" + offer) == "interested"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "how do I get off this list?",
+        "Como faço para sair dessa lista?",
+        "I'd rather not get these. Thanks.",
+        "Danke, ganz nett gemacht, aber ich möchte so etwas künftig nicht mehr bekommen.",
+        "Wil je me wel uit je automatische reeks halen? Ik krijg er elke week drie.",
+    ],
+)
+def test_a_removal_asked_as_a_question_or_a_preference_is_an_opt_out(body: str) -> None:
+    assert label(body + PITCH_QUOTE) == "unsubscribe_request"
+
+
+def test_a_disclaimers_remove_any_copies_is_no_opt_out() -> None:
+    from outreach.classify.rules import analyse
+
+    body = (
+        "Yes, this could be of interest - please send the brochure.\n\nConfidentiality: if you "
+        "are not the intended recipient, notify the sender and remove any copies from your "
+        "system."
+    )
+    assert not analyse(reply(body)).unsubscribe
