@@ -2,8 +2,10 @@
 
     python -m outreach.classify.evaluate [--rules] [--errors] [FILE ...]
 
-Without FILE: the frozen test split (tests/data/corpus/test_frozen.jsonl), after checking its
-SHA-256 against test_frozen.sha256 (a changed file is refused). ``--rules``: the rule layer
+Without FILE: the two frozen test splits, each after checking its SHA-256 against the
+``.sha256`` file beside it (a changed file is refused): ``blind_v3.jsonl``, replies written by
+hand by someone who saw only reply-labels.md (the independent measure), and
+``test_frozen.jsonl``, generated phrasing families held out of training. ``--rules``: the rule layer
 alone (the baseline). Prints per-label precision/recall/F1/support, macro-F1, the confusion
 matrix, unsubscribe recall, the stop/continue accuracy (out_of_office and auto_reply continue
 the sequence, every other label stops it), how many answers were marked for review,
@@ -25,7 +27,12 @@ from .models import LABELS, Classification, ReplyText
 
 CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "corpus"
 FROZEN_TEST = CORPUS / "test_frozen.jsonl"
-FROZEN_SHA256 = CORPUS / "test_frozen.sha256"
+BLIND_TEST = CORPUS / "blind_v3.jsonl"
+# What `make eval` reports on: (file, what it is). Neither is read by training or tuning.
+FROZEN_SPLITS = (
+    (BLIND_TEST, "blind test split: written by hand, blind to the classifier and its data"),
+    (FROZEN_TEST, "frozen test split: generated phrasing families held out of training"),
+)
 CONTINUE_LABELS = frozenset({"out_of_office", "auto_reply"})
 
 
@@ -33,8 +40,10 @@ class FrozenSplitChanged(ValueError):
     """The frozen test split is not the file that was written once."""
 
 
-def verify_frozen(path: Path = FROZEN_TEST, digest: Path = FROZEN_SHA256) -> str:
-    """The split's SHA-256 when it matches the recorded one, else FrozenSplitChanged."""
+def verify_frozen(path: Path = FROZEN_TEST, digest: Path | None = None) -> str:
+    """The split's SHA-256 when it matches the one recorded beside it, else
+    FrozenSplitChanged."""
+    digest = digest or path.with_suffix(".sha256")
     got = hashlib.sha256(path.read_bytes()).hexdigest()
     want = digest.read_text(encoding="utf-8").split()[0]
     if got != want:
@@ -207,21 +216,26 @@ def main(argv: list[str] | None = None) -> int:
     show_errors = "--errors" in args
     rules_only = "--rules" in args
     files: list[str | Path] = [a for a in args if a not in ("--errors", "--rules")]
+    classify = rules.classify if rules_only else model.classify
+    runs: list[tuple[str, list[str | Path]]] = [("files", files)] if files else []
     try:
         if not files:
-            digest = verify_frozen()
-            print(f"frozen test split {FROZEN_TEST.name}: sha256 {digest} (verified)")
-            files = [FROZEN_TEST]
-        report = evaluate(files, rules.classify if rules_only else model.classify)
+            for path, what in FROZEN_SPLITS:
+                digest = verify_frozen(path)
+                runs.append((f"{what}\n{path.name}: sha256 {digest} (verified)", [path]))
+        reports = [(title, paths, evaluate(paths, classify)) for title, paths in runs]
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"evaluate: error: {exc}\n")
         return 1
-    print(f"files: {', '.join(str(f) for f in files)}")
-    print("classifier: " + ("rules only" if rules_only else "rules + model"))
-    print(report.summary())
-    if show_errors:
-        print("\nmisclassified:")
-        print(report.mistakes_text())
+    for n, (title, paths, report) in enumerate(reports):
+        if n:
+            print("\n" + "=" * 72 + "\n")
+        print(title if title != "files" else f"files: {', '.join(str(f) for f in paths)}")
+        print("classifier: " + ("rules only" if rules_only else "rules + model"))
+        print(report.summary())
+        if show_errors:
+            print("\nmisclassified:")
+            print(report.mistakes_text())
     return 0
 
 

@@ -85,8 +85,11 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             r"widerspreche[\w ]{0,20} (?:der|jeder) (?:nutzung|verarbeitung|verwendung|werbung)",
             r"(?:loschung|entfernung) (?:meiner|unserer) (?:daten|kontaktdaten|e-?mail-?adresse"
             r"|adresse)",
-            r"(?:loschen|entfernen|streichen|nehmen|tragen) sie (?:mich|uns|meine (?:adresse|"
+            r"(?:loschen|entfernen|streichen) sie (?:mich|uns|meine (?:adresse|"
             r"e-?mail-?adresse|e-?mail|daten|kontaktdaten))",
+            # "nehmen Sie mich aus dem Verteiler", not "... in Ihren Verteiler auf"
+            r"(?:nehmen|tragen) sie (?:mich|uns|meine (?:adresse|e-?mail-?adresse|e-?mail|daten"
+            r"|kontaktdaten)) (?:bitte |doch |umgehend |sofort )?(?:aus|raus|heraus|von)",
             r"(?:aus|von) (?:ihrem|ihrer|dem|der|eurem|eurer|diesem|ihren) (?:e-?mail-?)?"
             r"(?:verteiler|"
             r"mailingliste|newsletter|adressliste|kontaktliste)",
@@ -1574,6 +1577,12 @@ ACK_ONLY_PATTERN = (
 # never from the frozen test split). Appended to LEXICON["unsubscribe"].
 _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
     "en": [
+        r"leave (?:me|us) alone",
+        r"^\s*no more(?: please| thanks| thank you)?[.!]*\s*$",
+        r"^\s*\[[\w ]{2,12}\]\s*(?:please )?(?:remove|unsubscribe|stop)(?: me| us)?[.!]*\s*$",
+        r"(?:erasure|deletion) of (?:all )?(?:(?:my|our|the|his|her) )?(?:personal )?"
+        r"(?:data|details|information)",
+        r"gdpr (?:article|art\.?) ?17",
         r"how (?:do|can|could) i (?:get off|unsubscribe|opt out|be removed|get removed|"
         r"stop (?:these|your))",
         r"(?:i\'d|i would|id) (?:much )?rather not (?:get|receive|be sent|hear) "
@@ -1593,6 +1602,10 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"^\s*(?:stop|remove|unsubscribe)[^\w\n]*$",
     ],
     "de": [
+        r"(?:lasst|lassen sie|lass) (?:mich|uns) (?:\w+ ){0,2}in ruhe",
+        r"(?:mich|uns) (?:bitte )?(?:aus|von) (?:der|dem|ihrer|ihrem|eurer|eurem|diesem|dieser) "
+        r"(?:[\w-]+ )?(?:sequenz|kampagne|liste|verteiler|mailingliste|datenbank|kontaktliste) "
+        r"(?:zu )?(?:nehmen|streichen|entfernen|loschen|austragen)",
         r"(?:mochte|will|mochten|wollen|wurde)(?: [\w-]+){0,4} nicht mehr (?:bekommen|erhalten|"
         r"zugeschickt)",
         r"(?:schicken|senden) sie mir (?:bitte )?nichts mehr",
@@ -1620,6 +1633,9 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"entfernen|streichen)",
     ],
     "fr": [
+        r"sortez(?:-| )(?:moi|nous)",
+        r"(?:foutez|fichez)(?:-| )(?:moi|nous) la paix",
+        r"laissez(?:-| )(?:moi|nous) tranquilles?",
         r"prefer\w* ne (?:plus|pas) (?:recevoir|etre contacte|etre sollicite)",
         r"(?:me|nous) (?:sortir|retirer|enlever|desinscrire) de (?:votre|vos|la|cette|ce)",
         r"comment (?:me desinscrire|me desabonner|ne plus recevoir|faire pour ne plus)",
@@ -1639,6 +1655,9 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"^\s*(?:stop|desinscription|desabonnement)[.!]*(?: svp| merci)?[^\w\n]*$",
     ],
     "es": [
+        r"(?:ya )?no (?:me|nos) (?:manden|mandes|mande|envien|envies|escriban) (?:mas )?"
+        r"(?:correos|emails|mensajes|nada)",
+        r"(?:dejadme|dejenme|dejame|dejeme) en paz",
         r"prefer\w* no (?:recibir|que me (?:escrib|contact|envi))",
         r"no (?:me|nos) (?:incluyais|incluyan|incluyas|incluya|metais|metan) en (?:mas|vuestros|"
         r"sus|tus)",
@@ -1662,6 +1681,9 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:dame|darme|denme|darnos|quiero darme) de baja",
     ],
     "pt": [
+        r"(?:retir|remov|tir|apag|exclu)\w* (?:o|a|os) (?:\w+ ){0,2}(?:da|de|do) "
+        r"(?:vossa |sua |nossa )?(?:base|lista|mailing|cadastro)",
+        r"(?:me |nos )?deixem? em paz",
         r"prefer\w* nao (?:receber|ser contatad|ser contactad)",
         r"^\s*sair[.!]*\s*$",
         r"(?:como (?:faco|posso) (?:para )?)?sair (?:dessa|desta|da) (?:lista|base|mailing)",
@@ -1686,6 +1708,12 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:chega|basta) de e-?mails",
     ],
     "nl": [
+        r"mail (?:me|mij|ons)(?: \w+){0,4} niet meer",
+        r"(?:zet|haal) (?:me|mij|ons) (?:uit|van|af) (?:deze|de|jullie|je|uw)",
+        r"niet (?:langer|meer) (?:te )?(?:contacteren|mailen|benaderen|e-?mailen)",
+        r"(?:uit|van) (?:uw|jullie|je|het|de|dit) (?:[\w-]+ )?(?:bestand|databank|database|lijst) "
+        r"(?:verwijderd|geschrapt)",
+        r"laat (?:me|mij|ons) (?:met rust|met vrede)",
         r"(?:zet|plaats) (?:me|mij|ons) (?:\w+ ){0,3}niet (?:meer )?op (?:jullie|uw|je|de) "
         r"(?:\w+ )?(?:lijst|mailinglijst|verzendlijst)",
         r"(?:uit|van) (?:je|jullie|uw|de) (?:\w+ )?(?:reeks|sequentie|mailing|"

@@ -672,3 +672,20 @@ def test_a_disclaimers_remove_any_copies_is_no_opt_out() -> None:
         "system."
     )
     assert not analyse(reply(body)).unsubscribe
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Los correos llegan bien, gracias. No hace falta nada más por ahora.",
+        "Bitte nehmen Sie mich in Ihren Verteiler für Produktneuigkeiten auf.",
+        "Ik stuur je de lijst met onze vestigingen. Welke data komen er in het rapport?",
+        "Could you send the list of integrations and your data retention policy?",
+        "Os emails de vocês chegam sempre à terça. Que dados usam?",
+        "Je lis vos mails avec intérêt; quelles données stockez-vous ?",
+    ],
+)
+def test_ordinary_words_about_mail_lists_and_data_are_no_opt_out(body: str) -> None:
+    from outreach.classify.rules import analyse
+
+    assert not analyse(reply(body)).unsubscribe, body
