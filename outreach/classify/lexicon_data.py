@@ -1577,6 +1577,8 @@ ACK_ONLY_PATTERN = (
 # never from the frozen test split). Appended to LEXICON["unsubscribe"].
 _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
     "en": [
+        r"(?:request|ask) (?:that )?you (?:delete|erase|remove) (?:all|my|any)",
+        r"delete all (?:the )?(?:personal )?(?:data|information|details)",
         r"leave (?:me|us) alone",
         r"^\s*no more(?: please| thanks| thank you)?[.!]*\s*$",
         r"^\s*\[[\w ]{2,12}\]\s*(?:please )?(?:remove|unsubscribe|stop)(?: me| us)?[.!]*\s*$",
@@ -1602,6 +1604,13 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"^\s*(?:stop|remove|unsubscribe)[^\w\n]*$",
     ],
     "de": [
+        r"keine werbung (?:per e-?mail|an diese|mehr)",
+        r"(?:schicken|senden)(?:\'?s| sie)? mir (?:\w+ )?(?:nix|nichts) mehr",
+        r"unterlassen sie (?:\w+ ){0,3}(?:weitere|jede|jegliche|kunftig)",
+        r"horen sie (?:bitte )?auf,? (?:mir|uns) zu (?:schreiben|mailen)",
+        r"loschen sie (?:\w+ ){0,3}(?:die |meine |unsere )?daten",
+        r"schreiben sie (?:mir|uns) (?:bitte )?nicht mehr",
+        r"nehmen sie mich (?:\w+ ){0,2}(?:vo|von|aus) (?:ihrer|ihrem|der|dem|eurer)",
         r"(?:lasst|lassen sie|lass) (?:mich|uns) (?:\w+ ){0,2}in ruhe",
         r"(?:mich|uns) (?:bitte )?(?:aus|von) (?:der|dem|ihrer|ihrem|eurer|eurem|diesem|dieser) "
         r"(?:[\w-]+ )?(?:sequenz|kampagne|liste|verteiler|mailingliste|datenbank|kontaktliste) "
@@ -1633,6 +1642,12 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"entfernen|streichen)",
     ],
     "fr": [
+        r"(?:supprimer|effacer|effacement de|suppression de) (?:l\'ensemble (?:de mes|des)|toutes? "
+        r"(?:mes|les)|mes) (?:donnees|informations)",
+        r"(?:article|art\.?) ?17 du rgpd",
+        r"retirer (?:cette|mon|notre) adresse",
+        r"m\'oppose (?:a|au) (?:tout|toute|le) (?:traitement|prospection|envoi)",
+        r"cesser tout (?:envoi|contact)",
         r"sortez(?:-| )(?:moi|nous)",
         r"(?:foutez|fichez)(?:-| )(?:moi|nous) la paix",
         r"laissez(?:-| )(?:moi|nous) tranquilles?",
@@ -1655,6 +1670,10 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"^\s*(?:stop|desinscription|desabonnement)[.!]*(?: svp| merci)?[^\w\n]*$",
     ],
     "es": [
+        r"supresion de (?:todos )?(?:mis|nuestros|los) datos",
+        r"(?:articulo|art\.?) ?17 del rgpd",
+        r"(?:los|que los) suprima\w*",
+        r"se abstenga de (?:remitir|enviar|contactar|escribir)",
         r"(?:ya )?no (?:me|nos) (?:manden|mandes|mande|envien|envies|escriban) (?:mas )?"
         r"(?:correos|emails|mensajes|nada)",
         r"(?:dejadme|dejenme|dejame|dejeme) en paz",
@@ -1681,6 +1700,8 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:dame|darme|denme|darnos|quiero darme) de baja",
     ],
     "pt": [
+        r"quero que (?:apaguem|removam|eliminem|excluam)",
+        r"(?:retirassem|retirem|removam|tirem|tirassem) da (?:vossa|sua) (?:lista|base)",
         r"(?:retir|remov|tir|apag|exclu)\w* (?:o|a|os) (?:\w+ ){0,2}(?:da|de|do) "
         r"(?:vossa |sua |nossa )?(?:base|lista|mailing|cadastro)",
         r"(?:me |nos )?deixem? em paz",
@@ -1708,6 +1729,11 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:chega|basta) de e-?mails",
     ],
     "nl": [
+        r"(?:kappen|stop|stoppen|ophouden) met (?:die|deze|jullie|je|uw) "
+        r"(?:mails|e-?mails|berichten)",
+        r"(?:zet|haal) (?:me|mij|ons) (?:uit|van|af) die",
+        r"verwijder (?:dit|mijn) (?:e-?mail)?adres",
+        r"wil (?:dit soort|deze|zulke|jullie|uw) (?:mails|e-?mails|berichten) niet meer",
         r"mail (?:me|mij|ons)(?: \w+){0,4} niet meer",
         r"(?:zet|haal) (?:me|mij|ons) (?:uit|van|af) (?:deze|de|jullie|je|uw)",
         r"niet (?:langer|meer) (?:te )?(?:contacteren|mailen|benaderen|e-?mailen)",
