@@ -5,7 +5,7 @@
 1. Fits on the corpus's train split plus the hand-labelled sets in tests/data
    (replies.jsonl, replies_holdout.jsonl, corpus/handwritten/) and scores the combined
    classifier (rules + model, outreach.classify.model.combine) on the dev split, where it
-   picks the review threshold and the unsubscribe floor.
+   picks the unsubscribe floor (C and the review threshold come from writer_cv.py).
 2. Refits on train + dev with the same settings: that model is written.
 
 The frozen test splits (test_frozen.jsonl, blind_v3.jsonl) are never read. Multinomial
@@ -30,27 +30,21 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from outreach.classify import dataset  # noqa: E402
 from outreach.classify.dataset import LabelledRow, load_labelled  # noqa: E402
 from outreach.classify.features import N_BUCKETS, featurize  # noqa: E402
 from outreach.classify.model import ReplyModel, combine  # noqa: E402
 from outreach.classify.models import LABELS  # noqa: E402
 from outreach.classify.rules import Analysis, analyse  # noqa: E402
 
-CORPUS = ROOT / "tests" / "data" / "corpus"
-# Replies written by hand, one at a time, by six writers who saw only reply-labels.md
-# (tests/data/corpus/handwritten/*.md say who and how).
-HANDWRITTEN = sorted((CORPUS / "handwritten").glob("hw*.jsonl"))
-TRAIN = [
-    CORPUS / "train.jsonl",
-    ROOT / "tests/data/replies.jsonl",
-    ROOT / "tests/data/replies_holdout.jsonl",
-    *HANDWRITTEN,
-]
-# blind_v2 was written as a blind set, then looked into (its errors guided lexicon fixes):
-# it is dev now. The frozen splits (test_frozen, blind_v3) are never read here.
-DEV = [CORPUS / "dev.jsonl", CORPUS / "blind_v2.jsonl"]
+CORPUS = dataset.CORPUS
+HANDWRITTEN = dataset.HANDWRITTEN
+TRAIN = dataset.TRAIN_FILES
+DEV = dataset.DEV_FILES  # the frozen splits (test_frozen, blind_v3) are never read here
 DEFAULT_OUT = ROOT / "outreach" / "classify" / "reply_model.npz"
-C = 4.0  # chosen on dev among 1, 4, 16, 64 (0.888 / 0.891 / 0.888 / 0.888 macro-F1)
+C = 16.0  # chosen by leave-one-writer-out CV (training/writer_cv.py): 4 / 8 / 16 gave macro-F1
+# 0.911 / 0.920 / 0.922 (unsubscribe recall 0.987, stop/continue 98.9 / 99.1 / 99.2 %)
+REVIEW_THRESHOLD = 0.65
 CONTINUE = {"out_of_office", "auto_reply"}
 
 
@@ -153,12 +147,10 @@ def main() -> int:
             break
     model = export(clf, {"labels": list(LABELS), "unsubscribe_floor": floor})
     f1, recall, stop, conf = score_dev(model, dev_rows, dev_an)
-    threshold = 0.5
-    for t in np.arange(0.30, 0.95, 0.01):
-        sel = [ok for c, ok in conf if c >= t]
-        if sel and sum(sel) / len(sel) >= 0.95:
-            threshold = float(round(t, 2))
-            break
+    # The review threshold comes from writer_cv.py, not dev: on writers the model never read,
+    # answers at or above 0.65 are right 95 % of the time (dev, which includes the template
+    # families, is too easy to tell: it would mark almost nothing).
+    threshold = REVIEW_THRESHOLD
     marked = sum(c < threshold for c, _ in conf)
     print(
         f"dev (model fitted on train): macro-F1 {f1:.3f}, unsubscribe recall {recall:.3f}, "

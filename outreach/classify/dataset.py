@@ -11,6 +11,25 @@ from typing import Any
 
 from .models import LABELS, ReplyText
 
+# The corpus and its splits (tests/data; README "Corpus, training and evaluation").
+DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
+CORPUS = DATA / "corpus"
+# Replies written by hand, one at a time, by twelve writers who saw only reply-labels.md
+# (tests/data/corpus/handwritten/*.md say who and how).
+HANDWRITTEN = sorted((CORPUS / "handwritten").glob("hw*.jsonl"))
+TRAIN_FILES = [
+    CORPUS / "train.jsonl",
+    DATA / "replies.jsonl",
+    DATA / "replies_holdout.jsonl",
+    *HANDWRITTEN,
+]
+# blind_v2 was written as a blind set, then looked into (its errors guided lexicon fixes):
+# it is dev now.
+DEV_FILES = [CORPUS / "dev.jsonl", CORPUS / "blind_v2.jsonl"]
+# Never read by training or tuning.
+FROZEN_TEST = CORPUS / "test_frozen.jsonl"
+BLIND_TEST = CORPUS / "blind_v3.jsonl"
+
 
 class RowError(ValueError):
     """A JSON line that cannot be turned into a ReplyText."""

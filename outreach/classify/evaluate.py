@@ -22,12 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model, rules
-from .dataset import LabelledRow, load_labelled
+from .dataset import BLIND_TEST, FROZEN_TEST, LabelledRow, load_labelled
 from .models import LABELS, Classification, ReplyText
 
-CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "corpus"
-FROZEN_TEST = CORPUS / "test_frozen.jsonl"
-BLIND_TEST = CORPUS / "blind_v3.jsonl"
 # What `make eval` reports on: (file, what it is). Neither is read by training or tuning.
 FROZEN_SPLITS = (
     (BLIND_TEST, "blind test split: written by hand, blind to the classifier and its data"),
