@@ -8,7 +8,8 @@ Hashed (CRC-32, stable across processes and Python versions, unlike ``hash``) in
   each present feature counts once, the block is scaled to unit length;
 * rules: what the rule layer saw, each worth 1: its label, which phrase lexicons matched,
   header evidence (RFC 3834 and vendor headers, subject cues), a question mark, another
-  address in the text, the length of the text.
+  address in the text, a named person other than the sender, a phone number, a LinkedIn
+  link, the length of the text.
 """
 
 from __future__ import annotations
@@ -60,6 +61,25 @@ def text_features(folded: str, subject: str) -> set[str]:
     return feats
 
 
+_GREETING = (
+    r"hi|hey|hello|dear|hallo|hoi|beste|liebe|lieber|sehr|guten|geachte|bonjour|madame|monsieur|"
+    r"cher|chere|hola|estimad[oa]|buenos|buenas|querid[oa]|ola|bom|boa|prezad[oa]|car[oa]|"
+    r"good|thanks|danke|merci|gracias|obrigad[oa]|bedankt"
+)
+# A named person in the reply: an honorific and a name ("Frau Hartmann", "Sra. Iglesias"), or
+# two capitalised words that are not a greeting ("Beatriz Molina", "Niels van den Berg").
+_PERSON = re.compile(
+    r"\b(?:Herrn?|Frau|Mr|Mrs|Ms|Dr|Sra?|Srta|Mme|Mlle|M|Mevrouw|Meneer|Dhr|Mevr|Dona|Don)\.?"
+    r"\s+[A-ZÀ-Ý][\w-]+"
+    # (not a company after "with", "at", "bei", "chez", "bij", "en", "em": "no longer with
+    # Corvid Health")
+    r"|(?<!with )(?<!at )(?<!bei )(?<!chez )(?<!bij )(?<!en )(?<!em )(?<!for )(?<!fur )"
+    rf"\b(?!(?i:{_GREETING})\b)[A-ZÀ-Ý][a-zà-ÿ]+ (?:(?:van|de|der|den|da|das|dos|del|von|el|la|le)"
+    r" ){0,2}(?!(?:Sie|Ihnen|Ihr|Ihre|Ihrem|Ihren|Ihrer|Euch|Du|Dir|Dich)\b)[A-ZÀ-Ý][a-zà-ÿ]+"
+)
+_PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()./-]{6,}\d(?![\w/])")
+
+
 def rule_features(an: Analysis, subject: str, from_addr: str) -> set[str]:
     feats: set[str] = set()
     if an.classification is not None:
@@ -80,6 +100,15 @@ def rule_features(an: Analysis, subject: str, from_addr: str) -> set[str]:
     sender = (from_addr or "").lower()
     if any(m.lower() not in sender for m in _EMAIL.findall(an.body)):
         feats.add("r:other-address")
+    sender_words = set(re.findall(r"[^\W\d_]+", (from_addr or "").split("<")[0].lower()))
+    for m in _PERSON.finditer(an.body[:MAX_CHARS]):
+        if not set(m.group(0).lower().split()) <= sender_words:
+            feats.add("r:person")
+            break
+    if _PHONE.search(an.body[:MAX_CHARS]):
+        feats.add("r:phone")
+    if "linkedin.com/" in an.folded:
+        feats.add("r:linkedin")
     feats.add("r:len=" + _length_bucket(len(an.folded.strip())))
     return feats
 

@@ -100,6 +100,10 @@ def get_model() -> ReplyModel:
     return _model
 
 
+# Below this model probability a confident phrase rule's label is taken instead.
+RULES_OVER_UNSURE_MODEL = 0.5
+
+
 def combine(reply: ReplyText, an: Analysis, model: ReplyModel | None = None) -> Classification:
     """The label of a reply from its rule analysis and the model (see the module docstring)."""
     rules = an.classification
@@ -144,6 +148,18 @@ def combine(reply: ReplyText, an: Analysis, model: ReplyModel | None = None) -> 
             k, confidence = unsub, float(probs[unsub])
     label = LABELS[k]
     reasons.insert(0, f"model: {label} ({confidence:.2f})")
+    if (
+        not strong_header
+        and confidence < RULES_OVER_UNSURE_MODEL
+        and rules.label != label
+        and rules.confidence >= 0.7
+        and not any(r.startswith("rule: keyword") for r in rules.reasons)
+    ):
+        # The model is unsure and a phrase rule is not: the rule's label (on six writers the
+        # model never read, this is right more often than the model's guess).
+        reasons.append(f"rules: a {rules.label} phrase over an unsure model")
+        label, confidence = rules.label, rules.confidence
+        k = LABELS.index(label)
     reasons.append(
         f"rules agree ({rules.label})" if rules.label == label else f"rules said {rules.label}"
     )

@@ -254,7 +254,10 @@ def test_no_longer_with_company_auto_reply_is_auto_reply_or_referral() -> None:
     # reply-labels.md: a departure naming no one is auto_reply when a machine wrote it; naming
     # a replacement it is a referral, even under automatic-reply headers.
     hdr = {"Auto-Submitted": "auto-replied"}
-    assert label("Mark Davies is no longer with Corvid Health.", headers=hdr) == "auto_reply"
+    # (sent from the departed person's own mailbox, as such notices are)
+    mark = "Mark Davies <mark.davies@corvidhealth.com>"
+    notice = "Mark Davies is no longer with Corvid Health."
+    assert label(notice, headers=hdr, sender=mark) == "auto_reply"
     c = classify(
         reply("I no longer work at Northbeam. Please contact ops@northbeam.com.", headers=hdr)
     )
