@@ -75,9 +75,7 @@ async def test_pause_without_a_worker_is_kept_and_applied_later(
     # attempt left a workflow task with a poll the stopping worker no longer serves, once
     # that task times out (10 s): it keeps it buffered, never drops it.
     async def signals() -> list[str]:
-        history = await ts_env.client.get_workflow_handle(
-            lead_workflow_id(lead.id)
-        ).fetch_history()
+        history = await ts_env.client.get_workflow_handle(lead_workflow_id(lead.id)).fetch_history()
         return [
             e.workflow_execution_signaled_event_attributes.signal_name
             for e in history.events
