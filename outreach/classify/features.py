@@ -64,7 +64,9 @@ def text_features(folded: str, subject: str) -> set[str]:
 _GREETING = (
     r"hi|hey|hello|dear|hallo|hoi|beste|liebe|lieber|sehr|guten|geachte|bonjour|madame|monsieur|"
     r"cher|chere|hola|estimad[oa]|buenos|buenas|querid[oa]|ola|bom|boa|prezad[oa]|car[oa]|"
-    r"good|thanks|danke|merci|gracias|obrigad[oa]|bedankt"
+    r"good|thanks|danke|merci|gracias|obrigad[oa]|bedankt|best|kind|warm|mit|viele[n]?|freundlichen?|"
+    r"herzlichen?|besten?|lieben?|ihre?|looking|cordiales|saludos|atenciosamente|met|vriendelijke|bien|"
+    r"cordialement|un|une|le|la|el|los|las|der|die|das|de|het|een|the|our|unser\w*|mein\w*"
 )
 # A named person in the reply: an honorific and a name ("Frau Hartmann", "Sra. Iglesias"), or
 # two capitalised words that are not a greeting ("Beatriz Molina", "Niels van den Berg").
@@ -78,6 +80,17 @@ _PERSON = re.compile(
     r" ){0,2}(?!(?:Sie|Ihnen|Ihr|Ihre|Ihrem|Ihren|Ihrer|Euch|Du|Dir|Dich)\b)[A-ZÀ-Ý][a-zà-ÿ]+"
 )
 _PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()./-]{6,}\d(?![\w/])")
+_DATE_OR_TIME = re.compile(
+    r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}"
+)
+
+
+def _has_phone(text: str) -> bool:
+    """A phone number: 8+ digits that are not a date or a time range."""
+    for m in _PHONE.finditer(text):
+        if sum(c.isdigit() for c in m.group(0)) >= 8 and not _DATE_OR_TIME.search(m.group(0)):
+            return True
+    return False
 
 
 def rule_features(an: Analysis, subject: str, from_addr: str) -> set[str]:
@@ -105,7 +118,7 @@ def rule_features(an: Analysis, subject: str, from_addr: str) -> set[str]:
         if not set(m.group(0).lower().split()) <= sender_words:
             feats.add("r:person")
             break
-    if _PHONE.search(an.body[:MAX_CHARS]):
+    if _has_phone(an.body[:MAX_CHARS]):
         feats.add("r:phone")
     if "linkedin.com/" in an.folded:
         feats.add("r:linkedin")

@@ -86,7 +86,7 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             r"(?:loschung|entfernung) (?:meiner|unserer) (?:daten|kontaktdaten|e-?mail-?adresse"
             r"|adresse)",
             r"(?:loschen|entfernen|streichen) sie (?:mich|uns|meine (?:adresse|"
-            r"e-?mail-?adresse|e-?mail|daten|kontaktdaten))",
+            r"e-?mail-?adresse|e-?mail|daten|kontaktdaten))(?! nicht)(?! aus (?:dem |der )?cc)",
             # "nehmen Sie mich aus dem Verteiler", not "... in Ihren Verteiler auf"
             r"(?:nehmen|tragen) sie (?:mich|uns|meine (?:adresse|e-?mail-?adresse|e-?mail|daten"
             r"|kontaktdaten)) (?:bitte |doch |umgehend |sofort )?(?:aus|raus|heraus|von)",
@@ -113,7 +113,8 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             r"(?:dejad|dejes|dejar|deja|dejen|deje|parad|paren|pare) de (?:enviar|escribir|mandar"
             r"|contactar|molestar)(?:me|nos)?",
             r"(?:no|ya no) (?:quiero|queremos) (?:recibir|que me|que nos|mas)",
-            r"(?:elimin|borr|quit|sac)(?:a|e|en|ar|ad|as)(?:me|nos) (?:de|del)",
+            r"(?:elimin|borr|quit|sac)(?:a|e|en|ar|ad|as)(?:me|nos) (?:de|del)"
+            r"(?! (?:una|la|esta|unas|las) dudas?)",
             r"(?:de|del) (?:tu|su|vuestra|la) (?:lista de (?:correo|distribucion|contactos)|base"
             r" de datos|mailing)",
             r"(?:darme|dame|denme|darnos) de baja",
@@ -155,7 +156,7 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             r"(?:wil|willen) (?:graag )?(?:afgemeld|uitgeschreven|verwijderd) (?:worden|zijn)",
             r"(?:geen|niet) (?:\w+ ){0,2}(?:e-?mails?|mails|berichten) meer",
             r"(?:uitschrijven|afmelden|uitgeschreven)",
-            r"(?:schrijf|meld|haal|verwijder) (?:mij|me|ons) (?:uit|af|van|alsjeblieft|a\.u\.b\."
+            r"(?:schrijf|meld|verwijder) (?:mij|me|ons) (?:uit|af|van|alsjeblieft|a\.u\.b\."
             r"|aub|"
             r"graag)",
             r"verwijder (?:mij|me|ons|mijn (?:e-?mailadres|gegevens|adres))",
@@ -1577,25 +1578,24 @@ ACK_ONLY_PATTERN = (
 # never from the frozen test split). Appended to LEXICON["unsubscribe"].
 _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
     "en": [
-        r"(?:request|ask) (?:that )?you (?:delete|erase|remove) (?:all|my|any)",
-        r"delete all (?:the )?(?:personal )?(?:data|information|details)",
+        r"(?:i|we) (?:request|ask) (?:that )?you (?:delete|erase|remove) (?:all (?:my|our|the "
+        r"personal)|my|our)",
         r"leave (?:me|us) alone",
         r"^\s*no more(?: please| thanks| thank you)?[.!]*\s*$",
         r"^\s*\[[\w ]{2,12}\]\s*(?:please )?(?:remove|unsubscribe|stop)(?: me| us)?[.!]*\s*$",
-        r"(?:erasure|deletion) of (?:all )?(?:(?:my|our|the|his|her) )?(?:personal )?"
-        r"(?:data|details|information)",
-        r"gdpr (?:article|art\.?) ?17",
-        r"how (?:do|can|could) i (?:get off|unsubscribe|opt out|be removed|get removed|"
-        r"stop (?:these|your))",
+        r"(?:erasure|deletion) of (?:all )?(?:(?:my|our|his|her) (?:personal )?(?:data|details|"
+        r"information)|(?:the )?(?:personal )?(?:data|information) (?:you hold )?(?:about|on) "
+        r"(?:me|us))",
+        r"how (?:do|can|could) i (?:get off (?:this|your|the) (?:\w+ )?(?:list|mailing|sequence)|"
+        r"unsubscribe|opt out|be removed|get removed|stop (?:these|your))",
         r"(?:i\'d|i would|id) (?:much )?rather not (?:get|receive|be sent|hear) "
         r"(?:these|this|them|any more|anything|your|such)",
-        r"(?:took|taken|taking) (?:me|us) off",
+        r"(?:took|taken|taking) (?:me|us) off (?!(?:the |your )?waiting)(?:your|the|this|all) "
+        r"(?:\w+ )?(?:list|lists|mailing|sequence|database|campaign)",
         r"please remove (?:his|her|their|my|our) (?:name|details|data|address|contact|e-?mail|"
-        r"information)",
-        r"(?:erasure|deletion) of (?:all )?(?:my|our|the) (?:personal )?(?:data|details|"
-        r"information)",
-        r"right to (?:erasure|be forgotten)",
-        r"(?:article|art\.?) ?17 (?:of the )?(?:gdpr|uk gdpr)",
+        r"information)(?: and \w+(?: \w+)?)? from (?:all )?(?:your|the|these) (?:\w+ )?(?:list|"
+        r"lists|"
+        r"mailing|database|systems?|crm|records|contacts)",
         r"no (?:more|further) (?:e-?mails?|mails|messages|mailings)(?: please)?",
         r"(?:remove|delete|erase) (?:me|my (?:address|e-?mail|details|data|contact details))",
         r"(?:delete|remove|erase) me from",
@@ -1606,7 +1606,9 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
     "de": [
         r"keine werbung (?:per e-?mail|an diese|mehr)",
         r"(?:schicken|senden)(?:\'?s| sie)? mir (?:\w+ )?(?:nix|nichts) mehr",
-        r"unterlassen sie (?:\w+ ){0,3}(?:weitere|jede|jegliche|kunftig)",
+        r"unterlassen sie (?:\w+ ){0,3}(?:weitere|jede|jegliche|kunftig) (?:\w+ )?(?:e-?mails|"
+        r"mails|"
+        r"zusendungen|kontaktaufnahmen?|werbung|nachrichten|anschreiben)",
         r"horen sie (?:bitte )?auf,? (?:mir|uns) zu (?:schreiben|mailen)",
         r"loschen sie (?:\w+ ){0,3}(?:die |meine |unsere )?daten",
         r"schreiben sie (?:mir|uns) (?:bitte )?nicht mehr",
@@ -1615,12 +1617,15 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:mich|uns) (?:bitte )?(?:aus|von) (?:der|dem|ihrer|ihrem|eurer|eurem|diesem|dieser) "
         r"(?:[\w-]+ )?(?:sequenz|kampagne|liste|verteiler|mailingliste|datenbank|kontaktliste) "
         r"(?:zu )?(?:nehmen|streichen|entfernen|loschen|austragen)",
-        r"(?:mochte|will|mochten|wollen|wurde)(?: [\w-]+){0,4} nicht mehr (?:bekommen|erhalten|"
+        r"(?:mochte|will|mochten|wollen)(?: [\w-]+){0,4} nicht mehr (?:bekommen|erhalten|"
         r"zugeschickt)",
         r"(?:schicken|senden) sie mir (?:bitte )?nichts mehr",
         r"wie (?:kann ich mich|melde ich mich|komme ich) (?:\w+ ){0,3}(?:ab|austragen|raus|"
         r"abmelden)",
-        r"bitte (?:loschen|entfernen|austragen|streichen)(?! sie (?:diese|die|das))",
+        r"^\s*bitte (?:loschen|austragen|entfernen)[.!]*\s*$",
+        r"bitte (?:loschen|entfernen|streichen|austragen)(?: sie)? (?:mich|uns|meine (?:daten|"
+        r"adresse|"
+        r"e-?mail))(?! nicht)(?! aus (?:dem |der )?cc)",
         r"(?:will|mochte|wollen|mochten) nichts (?:mehr )?von (?:ihnen|euch|dir|ihrer firma) "
         r"(?:bekommen|erhalten|horen|lesen)",
         r"nehmen sie (?:meine|unsere) (?:[\w-]+ )?(?:adresse|e-?mail|daten|kontaktdaten) raus",
@@ -1628,23 +1633,23 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"verarbeitung meiner daten) widerspreche ich",
         r"widerspreche (?:ich )?(?:hiermit )?(?:ausdrucklich )?(?:der|jeder|"
         r"ihrer) (?:weiteren )?(?:kontaktaufnahme|nutzung|verarbeitung|werbung|zusendung)",
-        r"(?:art\.?|artikel) ?17 dsgvo",
-        r"(?:daten|kontaktdaten|adresse)\b[\w ,]{0,80}\b(?:zu )?loschen",
+        r"(?:meine|unsere) (?:personenbezogenen )?(?:daten|kontaktdaten|e-?mail-?adresse|adresse)"
+        r"\b[\w ,]{0,30}\b(?:zu )?loschen",
         r"(?:aus|von) (?:dem|ihrem|ihrer|der|eurem|eurer|diesem|dieser) (?:[\w-]+ )?"
         r"(?:verteiler|liste|mailingliste|kontaktliste|datenbank)",
         r"keine (?:[\w-]+ ){0,2}(?:mails?|e-?mails?|nachrichten|werbung|zusendungen) mehr",
         r"(?:nicht mehr|nie wieder|nicht wieder) (?:an)?(?:schreiben|kontaktieren|mailen|anmailen)",
         r"(?:loschung|entfernung) (?:meiner|unserer) (?:daten|adresse|kontaktdaten|e-?mail)",
-        r"(?:loschen|entfernen|streichen) sie (?:mich|meine|uns)",
+        r"(?:loschen|entfernen|streichen) sie (?:mich|meine|uns)(?! nicht)"
+        r"(?! aus (?:dem |der )?cc)",
         r"(?:abbestellen|austragen|abmelden)",
         r"^\s*(?:stopp?|abmelden|austragen)[^\w\n]*$",
         r"(?:meine|unsere) (?:adresse|e-?mail-?adresse|daten) (?:\w+ ){0,2}(?:raus|loschen|"
         r"entfernen|streichen)",
     ],
     "fr": [
-        r"(?:supprimer|effacer|effacement de|suppression de) (?:l\'ensemble (?:de mes|des)|toutes? "
-        r"(?:mes|les)|mes) (?:donnees|informations)",
-        r"(?:article|art\.?) ?17 du rgpd",
+        r"(?:supprimer|effacer|effacement de|suppression de) (?:l\'ensemble (?:de mes|des donnees "
+        r"me concernant)|toutes? (?:mes|les donnees me concernant)|mes) (?:donnees|informations)?",
         r"retirer (?:cette|mon|notre) adresse",
         r"m\'oppose (?:a|au) (?:tout|toute|le) (?:traitement|prospection|envoi)",
         r"cesser tout (?:envoi|contact)",
@@ -1652,13 +1657,13 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:foutez|fichez)(?:-| )(?:moi|nous) la paix",
         r"laissez(?:-| )(?:moi|nous) tranquilles?",
         r"prefer\w* ne (?:plus|pas) (?:recevoir|etre contacte|etre sollicite)",
-        r"(?:me|nous) (?:sortir|retirer|enlever|desinscrire) de (?:votre|vos|la|cette|ce)",
+        r"(?:me|nous) (?:sortir|retirer|enlever|desinscrire) de (?:votre|vos|la|cette|ce) (?:\w+ )?"
+        r"(?:liste|fichier|base|mailing|newsletter|campagne|sequence|envois|diffusion)",
         r"comment (?:me desinscrire|me desabonner|ne plus recevoir|faire pour ne plus)",
         r"(?:desabonnez|desinscrivez|retirez|supprimez|rayez)(?:-| )(?:moi|nous)",
         r"(?:je m\'oppose|nous nous opposons|opposition) a (?:toute |la |votre |"
         r"vos )?(?:prospection|sollicitations?|utilisation de mes donnees|"
         r"traitement de mes donnees)",
-        r"droit (?:a l\'effacement|d\'opposition)",
         r"(?:supprimez|effacez|retirez|enlevez|supprimer|effacer|retirer) (?:mes|nos|mon|notre) "
         r"(?:donnees|coordonnees|adresse|e-?mail|contact)",
         r"(?:suppression|effacement) de (?:mes|nos) (?:donnees|coordonnees)",
@@ -1671,25 +1676,26 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
     ],
     "es": [
         r"supresion de (?:todos )?(?:mis|nuestros|los) datos",
-        r"(?:articulo|art\.?) ?17 del rgpd",
         r"(?:los|que los) suprima\w*",
         r"se abstenga de (?:remitir|enviar|contactar|escribir)",
         r"(?:ya )?no (?:me|nos) (?:manden|mandes|mande|envien|envies|escriban) (?:mas )?"
-        r"(?:correos|emails|mensajes|nada)",
+        r"(?:correos|emails|mensajes)",
         r"(?:dejadme|dejenme|dejame|dejeme) en paz",
-        r"prefer\w* no (?:recibir|que me (?:escrib|contact|envi))",
+        r"pref(?:er|ier|ir)\w* no (?:recibir|que me (?:escrib|contact|envi)\w*)",
         r"no (?:me|nos) (?:incluyais|incluyan|incluyas|incluya|metais|metan) en (?:mas|vuestros|"
         r"sus|tus)",
-        r"(?:sacadme|sacame|saqueme|saquenme|quitadme|quitame|quiteme) de",
         r"(?:supriman|eliminen|borren) (?:de (?:su|vuestro|tu) \w+ )?(?:los|todos los|mis|"
         r"sus) datos",
         r"como (?:me doy|hago para darme|puedo darme) de baja",
         r"no (?:me |nos )?(?:vuelvan|vuelvas|vuelva|volvais) a "
         r"(?:escribir|contactar|enviar|mandar)\w*",
-        r"(?:elimin|borr|quit|sac)(?:ad|en|a|e)(?:me|nos)\b",
+        r"(?:elimin|borr|quit|sac)(?:ad|en|a|e)(?:me|nos) de (?:la|las|vuestra|vuestras|tu|tus|su|"
+        r"sus|"
+        r"esta|estas) (?:\w+ )?(?:lista|listas|base|mailing|envios|correos|bbdd)",
         r"(?:elimin|borr)(?:ad|en|a) (?:mi|nuestro) (?:correo|email|contacto|direccion)",
-        r"derecho (?:de supresion|al olvido|de oposicion)",
-        r"me opongo a (?:que|recibir|cualquier|todo|toda)",
+        r"me opongo a (?:recibir|que me (?:envi|escrib|contact)\w*|(?:cualquier|toda|"
+        r"todo) (?:tipo de )?"
+        r"(?:comunicacion|envio|tratamiento|prospeccion)\w*|el tratamiento)",
         r"^\s*(?:por favor,? )?(?:la )?baja(?:,? (?:por favor|gracias))?[^\w\n]*$",
         r"(?:elimin|borr|quit|sac)(?!ad[oa]s?\b|aste|aron\b|o\b)\w* (?:mis|nuestros|mi) "
         r"(?:datos|correo|direccion|email|contacto)",
@@ -1700,17 +1706,19 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:dame|darme|denme|darnos|quiero darme) de baja",
     ],
     "pt": [
-        r"quero que (?:apaguem|removam|eliminem|excluam)",
+        r"quero que (?:apaguem|removam|eliminem|excluam) (?:\w+ ){0,2}(?:tudo|meus|meu|minha|dados|"
+        r"contato|contacto|e-?mail)",
         r"(?:retirassem|retirem|removam|tirem|tirassem) da (?:vossa|sua) (?:lista|base)",
         r"(?:retir|remov|tir|apag|exclu)\w* (?:o|a|os) (?:\w+ ){0,2}(?:da|de|do) "
-        r"(?:vossa |sua |nossa )?(?:base|lista|mailing|cadastro)",
+        r"(?:vossa|sua|vosso|seu) (?:base|lista|mailing|cadastro)",
         r"(?:me |nos )?deixem? em paz",
-        r"prefer\w* nao (?:receber|ser contatad|ser contactad)",
+        r"pref(?:er|ir)\w* nao (?:receber|ser contat\w*|ser contact\w*)",
         r"^\s*sair[.!]*\s*$",
-        r"(?:como (?:faco|posso) (?:para )?)?sair (?:dessa|desta|da) (?:lista|base|mailing)",
+        r"(?:como (?:faco|posso) (?:para )?)?sair (?:dessa|desta|da) (?:lista|base|mailing)"
+        r"(?! de espera)",
         r"(?:eliminem|apaguem|excluam|removam) (?:do (?:vosso|seu) \w+ )?(?:os|todos os|"
         r"meus) dados",
-        r"(?:me|nos) (?:remov|exclu|tir|apag)(?:am|em|a|e)\b",
+        r"(?:me|nos) (?:remov|exclu|apag)(?:am|em)\b",
         r"(?:apag|exclu|remov)(?:uem|am|em) (?:o |a )?(?:meu|minha|nosso) "
         r"(?:e-?mail|contato|endereco|cadastro|dados)",
         r"(?:eliminacao|exclusao|apagamento) (?:de todos os |dos |de )?(?:meus|nossos) dados",
@@ -1731,11 +1739,12 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
     "nl": [
         r"(?:kappen|stop|stoppen|ophouden) met (?:die|deze|jullie|je|uw) "
         r"(?:mails|e-?mails|berichten)",
-        r"(?:zet|haal) (?:me|mij|ons) (?:uit|van|af) die",
         r"verwijder (?:dit|mijn) (?:e-?mail)?adres",
         r"wil (?:dit soort|deze|zulke|jullie|uw) (?:mails|e-?mails|berichten) niet meer",
-        r"mail (?:me|mij|ons)(?: \w+){0,4} niet meer",
-        r"(?:zet|haal) (?:me|mij|ons) (?:uit|van|af) (?:deze|de|jullie|je|uw)",
+        r"mail (?:me|mij|ons) (?:aub |alsjeblieft |svp |a\.u\.b\. |tot die tijd |"
+        r"voortaan )?niet meer",
+        r"(?:zet|haal) (?:me|mij|ons) (?:uit|van|af) (?:deze|de|die|jullie|je|uw) (?:\w+ ){0,2}"
+        r"(?:lijst|mailinglijst|verzendlijst|bestand|reeks|mailing|mails|e-?mails)",
         r"niet (?:langer|meer) (?:te )?(?:contacteren|mailen|benaderen|e-?mailen)",
         r"(?:uit|van) (?:uw|jullie|je|het|de|dit) (?:[\w-]+ )?(?:bestand|databank|database|lijst) "
         r"(?:verwijderd|geschrapt)",
@@ -1749,12 +1758,14 @@ _UNSUBSCRIBE_MORE: dict[str, list[str]] = {
         r"(?:uit|van) (?:uw|jullie|je|het|de|dit) (?:[\w-]+ )?(?:bestand|database|mailinglijst|"
         r"mailing|verzendlijst|lijst|systeem|adressenbestand|crm) (?:te )?(?:verwijderen|halen|"
         r"schrappen|afhalen)",
-        r"(?:persoons)?gegevens\b[\w ,]{0,60}\b(?:te )?(?:verwijderen|wissen)",
+        r"(?:mijn|onze) (?:persoons)?gegevens\b[\w ,]{0,40}\b(?:te )?(?:verwijderen|wissen)",
         r"geen (?:contact|e-?mails?|mails|berichten|mailtjes) meer",
         r"(?:neem|neemt|neem je) geen contact (?:meer )?(?:met (?:me|mij|ons) )?op",
         r"niet meer (?:mailen|e-?mailen|contacteren|benaderen|berichten)",
         r"mail (?:me|mij|ons|dit adres) niet meer",
-        r"(?:verwijder|haal|schrap) (?:me|mij|ons|mijn [\w-]+) (?:van|uit|eraf)",
+        r"(?:verwijder|schrap) (?:me|mij|ons|mijn [\w-]+) (?:van|uit|eraf)",
+        r"haal (?:me|mij|ons|mijn [\w-]+) (?:eraf|(?:van|uit) (?:de|jullie|je|uw|het|dit|deze) "
+        r"(?:\w+ )?(?:lijst|mailinglijst|verzendlijst|bestand|database|mailing|systeem))",
         r"(?:verwijder|wis|schrap) (?:mijn|onze) (?:gegevens|adres|e-?mailadres)",
         r"verwijdering van (?:mijn|onze) gegevens",
         r"(?:afmelden|uitschrijven)",
@@ -1838,8 +1849,15 @@ ASK_STOP_PATTERN = (
     r"prefier\w* que|quier\w* que|"
     r"quer que eu|prefere que eu|devo|"
     r"zal ik|moet ik|wil je dat ik|wilt u dat ik|liever dat ik)"
-    r"[\w ,'-]{0,60}?\b(?:stop|remove|close your file|take you off|unsubscribe|leave you alone|"
-    r"verteiler|liste|aufhoren|nicht mehr|in ruhe|arret\w*|cess\w*|retire|plus (?:vous )?ecrire|"
-    r"deje de|pare de|parar|dejar de|de baja|lista|tirar|remover|"
-    r"stoppen|verwijder|afmelden|ophouden|niet meer|lijst)\b"
+    r"[\w ,'-]{0,60}?\b(?:stop (?:emailing|writing|contacting|reaching out|following up)|"
+    r"remove you|close your file|take you off|unsubscribe you|leave you alone|"
+    r"(?:aus|von) (?:meinem|unserem|dem) verteiler|nicht mehr (?:schreiben|kontaktieren|melden|"
+    r"mailen|anschreiben)|in ruhe lassen|arret\w* de vous (?:ecrire|contacter|relancer)|"
+    r"cess\w* de vous (?:ecrire|contacter|relancer)|plus vous (?:ecrire|contacter|relancer)|"
+    r"vous retirer|deje de (?:escribir|contactar|molestar)\w*|dejar de (?:escribir|contactar)\w*|"
+    r"te (?:de|doy) de baja|darte de baja|darle de baja|"
+    r"par(?:e|ar) de (?:te |lhe )?(?:escrever|enviar|contatar|contactar)\w*|"
+    r"remover (?:voce|seu e-?mail|o seu contato)|tirar (?:voce|seu e-?mail) da lista|"
+    r"stoppen met (?:mailen|e-?mailen|schrijven)|je (?:van|uit) (?:de|mijn) lijst|"
+    r"ophouden met (?:mailen|schrijven)|niet meer (?:mailen|benaderen|schrijven|contacteren))"
 )

@@ -686,9 +686,27 @@ def test_a_disclaimers_remove_any_copies_is_no_opt_out() -> None:
         "Could you send the list of integrations and your data retention policy?",
         "Os emails de vocês chegam sempre à terça. Que dados usam?",
         "Je lis vos mails avec intérêt; quelles données stockez-vous ?",
+        "Sácame de una duda: ¿se integra con Salesforce?",
+        "Me tira uma dúvida sobre o preço?",
+        "Vous disposez d'un droit d'opposition et d'un droit à l'effacement de vos données.",
+        "We will delete all personal data after 30 days; we ask that you delete any copies.",
+        "Wir verarbeiten Ihre Daten gemäß DSGVO und löschen sie nach Ablauf der Frist.",
+        "Bitte entfernen Sie mich aus CC, mein Kollege übernimmt.",
+        "Please remove my name from the CC and loop in Jan.",
+        "Zet me uit de cc aub, mijn collega neemt het over.",
+        "Je dois me retirer de la réunion de jeudi, on peut décaler ?",
+        "Sair da lista de espera? Quero entrar.",
     ],
 )
 def test_ordinary_words_about_mail_lists_and_data_are_no_opt_out(body: str) -> None:
     from outreach.classify.rules import analyse
 
     assert not analyse(reply(body)).unsubscribe, body
+
+
+def test_a_yes_to_an_offered_price_list_is_not_an_opt_out() -> None:
+    quote = (
+        "\n\nEl mar, 17 nov 2026 a las 7:02, Carla <carla@nomina.example> escribió:\n"
+        "> Hola,\n>\n> ¿Quiere que le envíe la lista de precios?\n"
+    )
+    assert label("Sí, gracias" + quote) == "interested"

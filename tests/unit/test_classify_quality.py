@@ -20,7 +20,7 @@ from outreach.classify.dataset import load_labelled
 from outreach.classify.evaluate import BLIND_TEST, FROZEN_TEST, Report, evaluate, verify_frozen
 
 HAND = FROZEN_TEST.parent.parent  # tests/data: the hand-labelled sets
-# Just under the shipped model's figures on blind_v3 (0.932 / 0.917 / 99.1 %).
+# Just under the shipped model's figures on blind_v3 (0.935 / 0.917 / 99.2 %).
 BLIND_FLOORS = {"macro_f1": 0.92, "unsubscribe_recall": 0.90, "stop_continue": 0.985}
 
 
@@ -74,9 +74,7 @@ def test_macro_f1_on_the_frozen_split() -> None:
 
 def test_unsubscribe_recall_and_stop_continue_on_the_frozen_split() -> None:
     report = _report()
-    # 0.961 before the hand-written training sets; 0.900 since (a family the rules alone
-    # catch by keyword only, which the model now weighs less). README says so.
-    assert report.unsubscribe_recall >= 0.89, _details(report)
+    assert report.unsubscribe_recall >= 0.95, _details(report)
     assert report.stop_continue_accuracy >= 0.99, _details(report)
 
 
