@@ -36,7 +36,9 @@ from tests.replies.helpers import (
 TEXTS = {
     "interested": "Sounds interesting, tell me more.",
     "meeting_request": "Happy to chat. Can we book a call on Thursday at 3pm?",
-    "objection": "We already use a competitor for this and are happy with it.",
+    # reply-labels.md: a competitor plus an opening is an objection (without one, not_interested)
+    "objection": "We already use a competitor for this and are happy with it. If that changes "
+    "I will reach out.",
     "not_interested": "Not interested, thanks.",
     "question": "How much does it cost per month?",
     "referral": "I'm not the right person - please reach out to jane.doe@example.com who "
