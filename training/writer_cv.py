@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train as tr
+from cv import per_label_f1
 
 from outreach.classify.dataset import load_labelled
 from outreach.classify.model import combine
@@ -33,12 +34,7 @@ WRITERS = [*tr.HANDWRITTEN, tr.CORPUS / "blind_v2.jsonl"]
 
 
 def figures(gold: list[str], pred: list[str]) -> tuple[float, float, float, dict[str, float]]:
-    f1 = {}
-    for lab in LABELS:
-        tp = sum(g == p == lab for g, p in zip(gold, pred, strict=True))
-        fp = sum(p == lab != g for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == lab != p for g, p in zip(gold, pred, strict=True))
-        f1[lab] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    f1 = per_label_f1(gold, pred)
     unsub = [p for g, p in zip(gold, pred, strict=True) if g == "unsubscribe_request"]
     recall = sum(p == "unsubscribe_request" for p in unsub) / max(1, len(unsub))
     stop = sum((g in tr.CONTINUE) == (p in tr.CONTINUE) for g, p in zip(gold, pred, strict=True))

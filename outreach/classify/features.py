@@ -61,7 +61,8 @@ def text_features(folded: str, subject: str) -> set[str]:
     return feats
 
 
-_GREETING = (
+# Words that start no name: greetings, sign-offs, articles, possessives.
+_NOT_A_NAME = (
     r"hi|hey|hello|dear|hallo|hoi|beste|liebe|lieber|sehr|guten|geachte|bonjour|madame|monsieur|"
     r"cher|chere|hola|estimad[oa]|buenos|buenas|querid[oa]|ola|bom|boa|prezad[oa]|car[oa]|"
     r"good|thanks|danke|merci|gracias|obrigad[oa]|bedankt|best|kind|warm|mit|viele[n]?|freundlichen?|"
@@ -76,8 +77,9 @@ _PERSON = re.compile(
     # (not a company after "with", "at", "bei", "chez", "bij", "en", "em": "no longer with
     # Corvid Health")
     r"|(?<!with )(?<!at )(?<!bei )(?<!chez )(?<!bij )(?<!en )(?<!em )(?<!for )(?<!fur )"
-    rf"\b(?!(?i:{_GREETING})\b)[A-ZÀ-Ý][a-zà-ÿ]+ (?:(?:van|de|der|den|da|das|dos|del|von|el|la|le)"
-    r" ){0,2}(?!(?:Sie|Ihnen|Ihr|Ihre|Ihrem|Ihren|Ihrer|Euch|Du|Dir|Dich)\b)[A-ZÀ-Ý][a-zà-ÿ]+"
+    rf"\b(?!(?i:{_NOT_A_NAME})\b)[A-ZÀ-Ý][a-zà-ÿ]+ "
+    r"(?:(?:van|de|der|den|da|das|dos|del|von|el|la|le) ){0,2}"
+    r"(?!(?:Sie|Ihnen|Ihr|Ihre|Ihrem|Ihren|Ihrer|Euch|Du|Dir|Dich)\b)[A-ZÀ-Ý][a-zà-ÿ]+"
 )
 _PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d ()./-]{6,}\d(?![\w/])")
 _DATE_OR_TIME = re.compile(

@@ -159,7 +159,6 @@ def combine(reply: ReplyText, an: Analysis, model: ReplyModel | None = None) -> 
         # model never read, this is right more often than the model's guess).
         reasons.append(f"rules: a {rules.label} phrase over an unsure model")
         label, confidence = rules.label, rules.confidence
-        k = LABELS.index(label)
     reasons.append(
         f"rules agree ({rules.label})" if rules.label == label else f"rules said {rules.label}"
     )

@@ -100,6 +100,7 @@ _FOOTER = re.compile(QUOTE_FOOTER_PATTERN)
 _ASK_MEETING = re.compile(rf"\b(?:{ASK_MEETING_PATTERN})\b")
 _ASK_STOP = re.compile(rf"\b{ASK_STOP_PATTERN}")
 _QUESTION = re.compile(r"[^?.!\n]*\?")
+_TOKEN = re.compile(r"[\w']+")
 
 
 def is_short_yes(folded: str) -> bool:
@@ -114,20 +115,17 @@ def is_short_yes(folded: str) -> bool:
     unknown = 0
     pos = 0
     while pos < len(text):
-        if text[pos] == " " or text[pos] == "-":
+        if text[pos] in " -":
             pos += 1
             continue
         if _NEGATION.match(text, pos):
             return False
-        m = _AFFIRM.match(text, pos)
-        if m:
+        if m := _AFFIRM.match(text, pos):
             affirmed = True
-        else:
-            m = _FILLER.match(text, pos) or re.compile(r"[\w']+").match(text, pos)
-            if m and not _FILLER.match(text, pos):
-                unknown += 1
-        assert m is not None
-        pos = m.end()
+        elif not (m := _FILLER.match(text, pos)):
+            m = _TOKEN.match(text, pos)
+            unknown += 1
+        pos = m.end() if m else pos + 1
     return affirmed and unknown <= 1
 
 
